@@ -1,0 +1,45 @@
+/** What the server needs to know of a notebook before it runs: that it is one, and its code cells. */
+export interface NotebookOutline {
+  nbformat: number;
+  codeCells: number;
+}
+
+/**
+ * Check that a text is a Jupyter notebook in nbformat 3 (`worksheets`) or 4 (`cells`).
+ * Returns the outline, or a sentence that says what is wrong.
+ */
+export function outlineNotebook(text: string): NotebookOutline | { problem: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { problem: `it is not JSON (${(error as Error).message})` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { problem: 'its JSON is not an object with "cells"' };
+  }
+  const notebook = parsed as Record<string, unknown>;
+  const nbformat = notebook['nbformat'];
+  if (typeof nbformat !== 'number') return { problem: 'it has no "nbformat" number' };
+
+  if (nbformat >= 4) {
+    const cells = notebook['cells'];
+    if (!Array.isArray(cells)) return { problem: `nbformat ${nbformat} needs a "cells" list` };
+    return { nbformat, codeCells: cells.filter(isCodeCell).length };
+  }
+  if (nbformat === 3) {
+    const worksheets = notebook['worksheets'];
+    if (!Array.isArray(worksheets)) return { problem: 'nbformat 3 needs a "worksheets" list' };
+    const cells = worksheets.flatMap((sheet) =>
+      sheet !== null && typeof sheet === 'object' && Array.isArray((sheet as { cells?: unknown }).cells)
+        ? ((sheet as { cells: unknown[] }).cells)
+        : [],
+    );
+    return { nbformat, codeCells: cells.filter(isCodeCell).length };
+  }
+  return { problem: `nbformat ${nbformat} is not supported; only 3 and 4 are` };
+}
+
+function isCodeCell(cell: unknown): boolean {
+  return cell !== null && typeof cell === 'object' && (cell as { cell_type?: unknown }).cell_type === 'code';
+}

@@ -1,0 +1,38 @@
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { mkdirSync } from 'node:fs';
+import { migrationSource } from './migrations/index.js';
+
+export type Database = Knex;
+
+/** Where the store lives: a PostgreSQL URL, or a folder for the embedded PGlite database. */
+export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string | null };
+
+/**
+ * Open the store and bring its schema up to date. PGlite and PostgreSQL speak the same SQL,
+ * so the same migrations and queries serve both.
+ */
+export async function openDatabase(location: StoreLocation): Promise<Database> {
+  const db = location.kind === 'postgres' ? openPostgres(location.url) : openPglite(location.dir);
+  try {
+    await db.migrate.latest({ migrationSource });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+function openPostgres(url: string): Database {
+  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+}
+
+function openPglite(dir: string | null): Database {
+  // PGlite has a single connection, so every query waits for an open transaction to end.
+  if (dir !== null) mkdirSync(dir, { recursive: true });
+  return knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: dir === null ? {} : { filename: dir },
+  } as Knex.Config);
+}

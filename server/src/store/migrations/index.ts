@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import * as jobs from './001-jobs.js';
+
+/**
+ * The numbered, forward-only migrations, listed in code so that the compiled server and the
+ * tests load the same modules without scanning a folder.
+ */
+const MIGRATIONS: ReadonlyArray<[string, Knex.Migration]> = [['001-jobs', jobs]];
+
+export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
