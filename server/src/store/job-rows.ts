@@ -41,6 +41,8 @@ export interface AttemptRow {
   claimed_at: Date;
   started_at: Date | null;
   ended_at: Date | null;
+  stop_reason: 'cancel' | 'timeout' | null;
+  stop_requested_at: Date | null;
   outcome: Record<string, unknown> | null;
 }
 

@@ -56,6 +56,9 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp('claimed_at', { useTz: true }).notNullable();
     table.timestamp('started_at', { useTz: true });
     table.timestamp('ended_at', { useTz: true });
+    // Why the scheduler stopped the runner ('cancel' or 'timeout'), kept so a restart still knows.
+    table.text('stop_reason');
+    table.timestamp('stop_requested_at', { useTz: true });
     table.jsonb('outcome');
     table.primary(['job_id', 'attempt']);
   });

@@ -1,0 +1,96 @@
+"""Entry point: ``python -m dofc.runner ATTEMPT_DIR`` runs the attempt described by its spec.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .notebook import run_notebook
+from .protocol import (
+    EXIT_ALREADY_STARTED,
+    OUTPUT_NOTEBOOK,
+    SPEC_FILE,
+    AttemptAlreadyStarted,
+    EventWriter,
+    claim_attempt,
+    write_result,
+)
+from .script import run_script
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dofc.runner", description=__doc__)
+    parser.add_argument("attempt_dir", type=Path, help="folder with spec.json, prepared by the scheduler")
+    arguments = parser.parse_args(argv)
+    attempt_dir: Path = arguments.attempt_dir.resolve()
+
+    try:
+        claim_attempt(attempt_dir)
+    except AttemptAlreadyStarted:
+        print(f"[dofc] attempt {attempt_dir} was already started; running nothing.", file=sys.stderr)
+        return EXIT_ALREADY_STARTED
+
+    spec = json.loads((attempt_dir / SPEC_FILE).read_text(encoding="utf-8"))
+    events = EventWriter(attempt_dir)
+    started = time.monotonic()
+    events.emit("started", pid=os.getpid())
+    print(f"[dofc] job {spec['job_id']} attempt {spec['attempt']} started in {spec['workdir']}", flush=True)
+
+    try:
+        result = run_attempt(spec, attempt_dir, events)
+    except Exception as error:  # noqa: BLE001 - any runner fault must still leave a result for the scheduler
+        result = {
+            "outcome": "failed",
+            "code": "runner_error",
+            "message": f"The job runner failed before the code finished: {type(error).__name__}: {error}",
+        }
+
+    result["duration_s"] = round(time.monotonic() - started, 3)
+    write_result(attempt_dir, result)
+    events.emit("finished", outcome=result["outcome"])
+    events.close()
+    print(f"[dofc] {result['outcome']}: {result['message']}", flush=True)
+    return 0
+
+
+def run_attempt(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> dict[str, Any]:
+    workdir = Path(spec["workdir"])
+    if not workdir.is_dir():
+        return {
+            "outcome": "failed",
+            "code": "workdir_missing",
+            "message": f"The working folder {workdir} does not exist on this machine; submit the notebook from a folder the scheduler can read.",
+        }
+
+    # PySpark starts its Python workers with the first python3 on PATH unless told otherwise.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
+    os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
+
+    source_file = attempt_dir / spec["source_file"]
+    kind = spec["kind"]
+    if kind == "script":
+        return run_script(source_file, workdir, events)
+
+    notebook = load_notebook(kind, source_file, spec.get("setup_cells") or [])
+    return run_notebook(notebook, workdir, attempt_dir / OUTPUT_NOTEBOOK, events)
+
+
+def load_notebook(kind: str, source_file: Path, setup_cells: list[str]) -> Any:
+    """Read a notebook (nbformat 3 is upgraded to 4), or build one from a cell and its setup cells."""
+    text = source_file.read_text(encoding="utf-8")
+    if kind == "notebook":
+        return nbformat.reads(text, as_version=4)
+    cells = [nbformat.v4.new_code_cell(code) for code in [*setup_cells, text]]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

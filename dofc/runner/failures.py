@@ -1,0 +1,26 @@
+"""Plain sentences for the failures users meet most, with what to do next."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+
+def hint_for(ename: str, evalue: str, workdir: str) -> str:
+    """Return a next step for an exception raised by the user's code, or an empty string."""
+    if ename == "FileNotFoundError" or "Path does not exist" in evalue:
+        return (
+            f"The code read a file that is not there; paths are relative to {workdir}. "
+            "Check the path, or put the data beside the notebook."
+        )
+    if ename in ("ModuleNotFoundError", "ImportError"):
+        match = re.search(r"No module named '([^']+)'", evalue)
+        module = match.group(1).split(".")[0] if match else "the package"
+        return f"Install {module} into the kernel's environment: {sys.executable} -m pip install {module}"
+    if ename == "MemoryError" or "OutOfMemoryError" in evalue:
+        return "The job ran out of memory; raise mem_per_executor_gb or process the data in parts."
+    if ename == "PermissionError":
+        return "The job may not read or write that path; use a folder you own."
+    if "Py4JJavaError" in ename or "AnalysisException" in ename:
+        return "Spark rejected the query; the first line of the Java error above names the cause."
+    return ""

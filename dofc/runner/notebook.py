@@ -1,0 +1,110 @@
+"""Execute a notebook on a Jupyter kernel with nbclient, reporting progress cell by cell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+from .failures import hint_for
+from .protocol import EventWriter
+
+KERNEL_NAME = "python3"
+
+
+class ProgressClient(NotebookClient):
+    """A NotebookClient that streams cell output to the log and reports each finished cell."""
+
+    def __init__(self, notebook: Any, events: EventWriter, **kwargs: Any) -> None:
+        super().__init__(notebook, **kwargs)
+        self._events = events
+        self._code_indexes = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+        self.current_index: int | None = None
+        self.on_cell_start = self._cell_started
+        self.on_cell_executed = self._cell_executed
+
+    def code_cell_number(self, index: int) -> int:
+        """The 1-based position of a cell among the code cells, as users count them."""
+        return self._code_indexes.index(index) + 1
+
+    @property
+    def code_cell_count(self) -> int:
+        return len(self._code_indexes)
+
+    def _cell_started(self, cell: Any, cell_index: int) -> None:
+        # nbclient calls the hook for markdown cells too; only code cells count.
+        if cell.cell_type != "code":
+            return
+        self.current_index = cell_index
+        number = self.code_cell_number(cell_index)
+        print(f"[dofc] cell {number}/{self.code_cell_count} started", flush=True)
+
+    def _cell_executed(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
+        if cell.cell_type != "code":
+            return
+        number = self.code_cell_number(cell_index)
+        self._events.emit("progress", done=number, total=self.code_cell_count, unit="cells")
+
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
+        # Copy stream output to the runner's log as it arrives, so `dofc logs --follow` is live.
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "stream":
+            target = sys.stderr if content.get("name") == "stderr" else sys.stdout
+            target.write(content.get("text", ""))
+            target.flush()
+        elif msg.get("msg_type") == "error":
+            print("\n".join(content.get("traceback", [])), file=sys.stderr, flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def run_notebook(notebook: Any, workdir: Path, output_path: Path, events: EventWriter) -> dict[str, Any]:
+    """Run every code cell in order and return the attempt's result; the executed notebook is saved either way."""
+    client = ProgressClient(
+        notebook,
+        events,
+        kernel_name=KERNEL_NAME,
+        timeout=None,
+        allow_errors=False,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    events.emit("progress", done=0, total=client.code_cell_count, unit="cells")
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        return _failed_cell_result(client, error.ename, error.evalue, workdir)
+    except DeadKernelError as error:
+        result = _failed_cell_result(client, "DeadKernelError", str(error), workdir)
+        result["message"] += " The kernel died: the code may have run out of memory or crashed the interpreter."
+        return result
+    finally:
+        nbformat.write(notebook, str(output_path))
+
+    return {
+        "outcome": "succeeded",
+        "message": f"All {client.code_cell_count} code cells ran.",
+        "cells": client.code_cell_count,
+    }
+
+
+def _failed_cell_result(client: ProgressClient, ename: str, evalue: str, workdir: Path) -> dict[str, Any]:
+    index = client.current_index if client.current_index is not None else 0
+    number = client.code_cell_number(index) if client.code_cell_count else 0
+    source = client.nb.cells[index].source if client.nb.cells else ""
+    message = f"Cell {number} of {client.code_cell_count} raised {ename}: {evalue}".rstrip(": ")
+    hint = hint_for(ename, evalue, str(workdir))
+    return {
+        "outcome": "failed",
+        "code": "cell_error",
+        "message": message + ("." if not message.endswith(".") else "") + (f" {hint}" if hint else ""),
+        "failed_cell": {
+            "index": index,
+            "code_cell_number": number,
+            "ename": ename,
+            "evalue": evalue[:2000],
+            "source_head": source[:300],
+        },
+    }

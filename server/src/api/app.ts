@@ -1,0 +1,38 @@
+import express, { type Express } from 'express';
+import { buildOpenApiDocument } from './openapi.js';
+import { errorMapper } from './error-mapper.js';
+import { jobsRouter } from './routes/jobs.js';
+import type { ApiServices } from './services.js';
+
+/** A notebook snapshot plus its JobSpec; larger bodies are rejected with 413. */
+export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+/** Build the HTTP API. It reads and changes jobs through the store and never runs them. */
+export function createApp(services: ApiServices): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: MAX_BODY_BYTES }));
+
+  app.get('/health', async (_request, response) => {
+    try {
+      await services.db.raw('select 1');
+      response.json({ status: 'ok', version: services.version });
+    } catch (error) {
+      services.logger.error({ err: error }, 'health check failed: the store does not answer');
+      response.status(503).json({ error: 'store_unavailable', message: 'The job store does not answer; check the database.' });
+    }
+  });
+
+  const openApi = buildOpenApiDocument(services.version);
+  app.get('/openapi.json', (_request, response) => {
+    response.json(openApi);
+  });
+
+  app.use('/jobs', jobsRouter(services));
+
+  app.use((request, response) => {
+    response.status(404).json({ error: 'not_found', message: `No route for ${request.method} ${request.path}; see /openapi.json.` });
+  });
+  app.use(errorMapper(services.logger));
+  return app;
+}

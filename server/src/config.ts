@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StoreLocation } from './store/database.js';
+import type { Resources } from './policy/types.js';
+
+/** Everything the service reads from its environment, resolved once at start-up. */
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  store: StoreLocation;
+  capacity: Resources;
+  /** Interpreter that runs the job runner; its environment is the kernel's environment. */
+  python: string;
+  /** Milliseconds between scheduling cycles when nothing wakes the loop earlier. */
+  tickMs: number;
+  /** Seconds a runner gets to exit after SIGTERM before it is killed. */
+  killGraceS: number;
+}
+
+/** The repository root when the service runs from a checkout (server/dist or server/src). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const DEFAULT_PORT = 8780;
+
+function defaultPython(): string {
+  const venvPython = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+  return existsSync(venvPython) ? venvPython : 'python3';
+}
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is invalid: set it to a positive number or unset it.`);
+  }
+  return value;
+}
+
+/**
+ * Build the configuration from environment variables and command-line overrides.
+ * DATABASE_URL selects PostgreSQL; without it the store is PGlite under the data folder.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Pick<ServiceConfig, 'host' | 'port' | 'dataDir'>> = {},
+): ServiceConfig {
+  const dataDir = path.resolve(overrides.dataDir ?? env['DOFC_DATA_DIR'] ?? path.join(process.cwd(), '.dofc'));
+  const databaseUrl = env['DATABASE_URL'];
+  const store: StoreLocation =
+    databaseUrl !== undefined && databaseUrl !== ''
+      ? { kind: 'postgres', url: databaseUrl }
+      : { kind: 'pglite', dir: path.join(dataDir, 'db') };
+
+  return {
+    host: overrides.host ?? env['DOFC_HOST'] ?? '127.0.0.1',
+    port: overrides.port ?? positiveNumber('DOFC_PORT', env['DOFC_PORT'], DEFAULT_PORT),
+    dataDir,
+    store,
+    capacity: {
+      cores: positiveNumber('DOFC_CORES', env['DOFC_CORES'], os.cpus().length),
+      memGb: positiveNumber('DOFC_MEMORY_GB', env['DOFC_MEMORY_GB'], Math.floor(os.totalmem() / 2 ** 30)),
+    },
+    python: env['DOFC_PYTHON'] ?? defaultPython(),
+    tickMs: positiveNumber('DOFC_TICK_MS', env['DOFC_TICK_MS'], 500),
+    killGraceS: positiveNumber('DOFC_KILL_GRACE_S', env['DOFC_KILL_GRACE_S'], 10),
+  };
+}

@@ -1,0 +1,365 @@
+import type { Knex } from 'knex';
+import type { Progress } from '../contract/job-view.js';
+import type { AttemptHandle, Executor } from '../executors/executor.js';
+import { ConflictError } from '../jobs/errors.js';
+import {
+  beginPreflight,
+  claimForStart,
+  enqueue,
+  markCancelled,
+  markFailed,
+  markRetrying,
+  markRunning,
+  markSucceeded,
+  retryNow,
+  type AttemptEnd,
+} from '../jobs/lifecycle.js';
+import { recordEvent } from '../jobs/transitions.js';
+import type { Logger } from '../logger.js';
+import type { Decision, Policy, Resources } from '../policy/types.js';
+import type { PreflightAnalyzer } from '../preflight/preflight.js';
+import type { AttemptRow, JobRow } from '../store/job-rows.js';
+import { judgeAttemptEnd } from './attempt-end.js';
+import { recoverAttempts } from './recovery.js';
+import { loadSnapshot } from './snapshot.js';
+
+export interface SchedulerOptions {
+  db: Knex;
+  executor: Executor;
+  policy: Policy;
+  analyzer: PreflightAnalyzer;
+  capacity: Resources;
+  logger: Logger;
+  /** Milliseconds a stopped runner gets between SIGTERM and SIGKILL. */
+  killGraceMs: number;
+  now?: () => Date;
+}
+
+type ActiveAttempt = { job: JobRow; attempt: AttemptRow };
+
+/**
+ * The loop around the policy core. Each cycle runs five phases: pre-flight of new jobs, due
+ * retries, watching running attempts (progress, stop requests, ends), then a policy decision
+ * whose starts and waits are applied to the store.
+ */
+export class Scheduler {
+  private readonly db: Knex;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  private cycle = 0;
+  private stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.db = options.db;
+    this.log = options.logger;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Rebuild state from the store, then run a cycle every `tickMs` and whenever woken. */
+  async start(tickMs: number): Promise<void> {
+    await recoverAttempts(this.db, this.options.executor, this.log, this.now());
+    this.timer = setInterval(() => this.wake(), tickMs);
+    this.wake();
+  }
+
+  /** Run a cycle soon; calls during a cycle fold into one more cycle after it. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.inFlight !== null) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = this.runCycle()
+      .catch((error: unknown) => this.log.error({ err: error, cycle: this.cycle }, 'scheduling cycle failed; retrying next tick'))
+      .finally(() => {
+        this.inFlight = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Stop cycling and wait for the current cycle. Runners keep running and are found again on restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.inFlight;
+  }
+
+  /** One full cycle; exported for tests that step the scheduler by hand. */
+  async runCycle(): Promise<void> {
+    this.cycle += 1;
+    const started = performance.now();
+    const log = this.log.child({ cycle: this.cycle });
+
+    const preflighted = await this.preflightNewJobs();
+    const retried = await this.requeueDueRetries();
+    const watched = await this.watchActiveAttempts();
+    const { starts, waits } = await this.decideAndApply();
+
+    log.debug(
+      { preflighted, retried, watched, starts, waits, durationMs: Math.round(performance.now() - started) },
+      'cycle done',
+    );
+  }
+
+  private async preflightNewJobs(): Promise<number> {
+    const rows = await this.db<JobRow>('jobs').whereIn('state', ['submitted', 'preflight']).orderBy('id');
+    for (const row of rows) {
+      const log = this.log.child({ jobId: row.id, pool: row.pool });
+      try {
+        if (row.state === 'submitted') await this.db.transaction((trx) => beginPreflight(trx, row.id, this.now()));
+        const result = await this.options.analyzer.analyze(row);
+        await this.db.transaction((trx) =>
+          enqueue(trx, row.id, this.now(), { code: 'queued', message: result.summary }, {
+            eta_p50_s: result.etaP50S,
+            eta_p90_s: result.etaP90S,
+          }),
+        );
+        log.debug('queued after pre-flight');
+      } catch (error) {
+        if (error instanceof ConflictError) continue;
+        log.error({ err: error }, 'pre-flight failed');
+        await this.db.transaction((trx) =>
+          markFailed(trx, row.id, {
+            attempt: 0,
+            at: this.now(),
+            progress: null,
+            outcome: { error: String(error) },
+            reason: {
+              code: 'preflight_failed',
+              message: `Pre-flight analysis failed: ${(error as Error).message}. Check the source, then submit again.`,
+            },
+          }),
+        );
+      }
+    }
+    return rows.length;
+  }
+
+  private async requeueDueRetries(): Promise<number> {
+    const due = await this.db<JobRow>('jobs').where({ state: 'retrying' }).andWhere('retry_at', '<=', this.now());
+    for (const row of due) {
+      await this.db.transaction((trx) => retryNow(trx, row.id, this.now())).catch(ignoreConflict);
+    }
+    return due.length;
+  }
+
+  private async watchActiveAttempts(): Promise<number> {
+    const active = await loadActiveAttempts(this.db);
+    for (const { job, attempt } of active) {
+      if (job.state !== 'running') continue;
+      const handle: AttemptHandle = {
+        jobId: job.id,
+        attempt: attempt.attempt,
+        attemptDir: attempt.attempt_dir,
+        pid: attempt.pid,
+      };
+      await this.requestStopIfDue(job, attempt, handle);
+
+      const status = await this.options.executor.inspect(handle);
+      if (status.kind === 'running') {
+        await this.recordProgress(job, status.progress);
+        continue;
+      }
+      const latest = await this.db<AttemptRow>('job_attempts')
+        .where({ job_id: job.id, attempt: attempt.attempt })
+        .first();
+      await this.finishAttempt(job, latest ?? attempt, status);
+    }
+    return active.length;
+  }
+
+  private async requestStopIfDue(job: JobRow, attempt: AttemptRow, handle: AttemptHandle): Promise<void> {
+    if (attempt.stop_requested_at !== null) return;
+    const now = this.now();
+    let stopReason: 'cancel' | 'timeout' | null = null;
+    if (job.cancel_requested_at !== null) stopReason = 'cancel';
+    else if (job.started_at !== null && now.getTime() - new Date(job.started_at).getTime() > job.spec.timeout_s * 1000) {
+      stopReason = 'timeout';
+    }
+    if (stopReason === null) return;
+
+    await this.db('job_attempts')
+      .where({ job_id: job.id, attempt: attempt.attempt })
+      .update({ stop_reason: stopReason, stop_requested_at: now });
+    attempt.stop_reason = stopReason;
+    attempt.stop_requested_at = now;
+    await recordEvent(this.db, {
+      jobId: job.id,
+      at: now,
+      type: 'stop_requested',
+      code: stopReason,
+      message: stopReason === 'cancel' ? 'Stopping the runner on request.' : `Stopping the runner: it passed its ${job.spec.timeout_s} s timeout.`,
+    });
+    this.options.executor.terminate(handle, this.options.killGraceMs);
+  }
+
+  private async recordProgress(job: JobRow, progress: Progress | null): Promise<void> {
+    if (progress === null) return;
+    if (job.progress !== null && job.progress.done === progress.done && job.progress.total === progress.total) return;
+    const now = this.now();
+    await this.db.transaction(async (trx) => {
+      await trx('jobs').where({ id: job.id, state: 'running' }).update({ progress: JSON.stringify(progress), updated_at: now });
+      await recordEvent(trx, {
+        jobId: job.id,
+        at: now,
+        type: 'progress',
+        message: `${progress.done} of ${progress.total} ${progress.unit} done.`,
+        data: { ...progress },
+      });
+    });
+  }
+
+  private async finishAttempt(
+    job: JobRow,
+    attempt: AttemptRow,
+    status: Parameters<typeof judgeAttemptEnd>[2],
+  ): Promise<void> {
+    const now = this.now();
+    const verdict = judgeAttemptEnd(job, attempt, status, now);
+    const end: AttemptEnd = {
+      attempt: attempt.attempt,
+      at: now,
+      reason: verdict.reason,
+      progress: status.progress,
+      outcome: { verdict: verdict.kind, code: verdict.reason.code, result: status.result, exit: status.exit },
+      ...(verdict.kind === 'failed' ? { failedCell: verdict.failedCell } : {}),
+    };
+
+    await this.db
+      .transaction(async (trx) => {
+        if (verdict.kind === 'succeeded') await markSucceeded(trx, job.id, end);
+        else if (verdict.kind === 'cancelled') await markCancelled(trx, job.id, end);
+        else if (verdict.kind === 'retry') await markRetrying(trx, job.id, end, verdict.retryAt);
+        else await markFailed(trx, job.id, end);
+      })
+      .catch(ignoreConflict);
+    this.log.info(
+      { jobId: job.id, pool: job.pool, attempt: attempt.attempt, outcome: verdict.kind, code: verdict.reason.code },
+      'attempt ended',
+    );
+  }
+
+  private async decideAndApply(): Promise<{ starts: number; waits: number }> {
+    const { snapshot, queuedRows } = await loadSnapshot(this.db, this.options.capacity, this.now());
+    if (snapshot.queued.length === 0) return { starts: 0, waits: 0 };
+    const decisions = this.options.policy.decide(snapshot);
+
+    let starts = 0;
+    let waits = 0;
+    for (const decision of decisions) {
+      const row = queuedRows.get(decision.jobId);
+      if (row === undefined) continue;
+      if (decision.kind === 'start') {
+        if (await this.launch(row, decision)) starts += 1;
+      } else if (decision.kind === 'wait') {
+        await this.recordWait(row, decision);
+        waits += 1;
+      }
+    }
+    return { starts, waits };
+  }
+
+  private async launch(row: JobRow, decision: Extract<Decision, { kind: 'start' }>): Promise<boolean> {
+    const executor = this.options.executor;
+    const log = this.log.child({ jobId: row.id, pool: row.pool, executor: executor.name });
+
+    let attempt: number;
+    try {
+      attempt = await this.db.transaction((trx) =>
+        claimForStart(trx, row, executor.name, (n) => executor.attemptDir(row.id, n), this.now(), decision.reason),
+      );
+    } catch (error) {
+      // Cancelled or claimed elsewhere since the snapshot was read.
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+
+    try {
+      const source = await this.db('job_sources').where({ job_id: row.id }).first();
+      const handle = await executor.prepare({
+        jobId: row.id,
+        attempt,
+        kind: source.kind,
+        sourceText: source.content,
+        sourcePath: source.path,
+        setupCells: (source.setup_cells as string[] | null) ?? [],
+        parameters: row.spec.parameters,
+      });
+      const pid = await executor.start(handle);
+      await this.db.transaction((trx) => markRunning(trx, row.id, attempt, pid, this.now()));
+      log.info({ attempt, pid }, 'job started');
+      return true;
+    } catch (error) {
+      log.error({ err: error, attempt }, 'job could not be started');
+      await this.db
+        .transaction((trx) =>
+          markFailed(trx, row.id, {
+            attempt,
+            at: this.now(),
+            progress: null,
+            outcome: { error: String(error) },
+            reason: { code: 'start_failed', message: (error as Error).message },
+          }),
+        )
+        .catch(ignoreConflict);
+      return false;
+    }
+  }
+
+  private async recordWait(row: JobRow, decision: Extract<Decision, { kind: 'wait' }>): Promise<void> {
+    const planned = decision.plannedStart === null ? null : new Date(decision.plannedStart);
+    const previousPlanned = row.planned_start === null ? null : new Date(row.planned_start).getTime();
+    const unchanged =
+      row.position === decision.position &&
+      previousPlanned === decision.plannedStart &&
+      row.reason_code === decision.reason.code &&
+      row.reason_message === decision.reason.message;
+    if (unchanged) return;
+
+    const now = this.now();
+    await this.db.transaction(async (trx) => {
+      await trx('jobs').where({ id: row.id, state: 'queued' }).update({
+        position: decision.position,
+        planned_start: planned,
+        reason_code: decision.reason.code,
+        reason_message: decision.reason.message,
+        updated_at: now,
+      });
+      if (previousPlanned !== decision.plannedStart) {
+        await recordEvent(trx, {
+          jobId: row.id,
+          at: now,
+          type: 'promise',
+          code: decision.reason.code,
+          message: decision.reason.message,
+          data: { planned_start: planned?.toISOString() ?? null, position: decision.position },
+        });
+      }
+    });
+  }
+}
+
+async function loadActiveAttempts(db: Knex): Promise<ActiveAttempt[]> {
+  const jobs = await db<JobRow>('jobs').whereIn('state', ['starting', 'running']).orderBy('id');
+  if (jobs.length === 0) return [];
+  const attempts = await db<AttemptRow>('job_attempts').whereIn(
+    'job_id',
+    jobs.map((job) => job.id),
+  );
+  const byKey = new Map(attempts.map((row) => [`${row.job_id}:${row.attempt}`, row]));
+  return jobs.flatMap((job) => {
+    const attempt = byKey.get(`${job.id}:${job.attempt}`);
+    return attempt === undefined ? [] : [{ job, attempt }];
+  });
+}
+
+function ignoreConflict(error: unknown): void {
+  if (error instanceof ConflictError) return;
+  throw error;
+}

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { PolicyJob, PolicySnapshot, Resources, RunningPolicyJob } from '../policy/types.js';
+import type { JobRow } from '../store/job-rows.js';
+
+function toPolicyJob(row: JobRow): PolicyJob {
+  return {
+    id: row.id,
+    owner: row.owner,
+    team: row.team,
+    label: row.label,
+    pool: row.pool,
+    priority: row.priority,
+    demand: { cores: row.cores, memGb: row.mem_gb },
+    submittedAt: new Date(row.submitted_at).getTime(),
+    notBefore: row.not_before === null ? null : new Date(row.not_before).getTime(),
+    deadline: row.spec.deadline === undefined ? null : Date.parse(row.spec.deadline),
+    etaP50S: row.spec.eta_p50_s ?? null,
+    etaP90S: row.spec.eta_p90_s ?? null,
+  };
+}
+
+export interface LoadedSnapshot {
+  snapshot: PolicySnapshot;
+  queuedRows: Map<number, JobRow>;
+}
+
+/** Read what the policy needs: the queue and everything that holds capacity. */
+export async function loadSnapshot(db: Knex, capacity: Resources, now: Date): Promise<LoadedSnapshot> {
+  const rows = await db<JobRow>('jobs').whereIn('state', ['queued', 'starting', 'running']).orderBy('id');
+  const queuedRows = new Map<number, JobRow>();
+  const queued: PolicyJob[] = [];
+  const running: RunningPolicyJob[] = [];
+
+  for (const row of rows) {
+    if (row.state === 'queued') {
+      queuedRows.set(row.id, row);
+      queued.push(toPolicyJob(row));
+      continue;
+    }
+    const startedAt = row.started_at ?? row.updated_at;
+    running.push({ ...toPolicyJob(row), startedAt: new Date(startedAt).getTime() });
+  }
+  return { snapshot: { now: now.getTime(), capacity, running, queued }, queuedRows };
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { createApp } from './api/app.js';
+import type { ServiceConfig } from './config.js';
+import { LocalExecutor } from './executors/local/local-executor.js';
+import type { Logger } from './logger.js';
+import { fifoPolicy } from './policy/fifo.js';
+import type { Policy } from './policy/types.js';
+import { declaredEtaAnalyzer } from './preflight/preflight.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { openDatabase } from './store/database.js';
+import { VERSION } from './version.js';
+
+export interface RunningService {
+  url: string;
+  db: Knex;
+  scheduler: Scheduler;
+  /** Stop accepting requests and stop scheduling. Runners keep running and are found again on restart. */
+  close(): Promise<void>;
+}
+
+/** Open the store, recover, start the scheduling loop and serve the API. */
+export async function startService(
+  config: ServiceConfig,
+  logger: Logger,
+  policy: Policy = fifoPolicy(),
+): Promise<RunningService> {
+  const db = await openDatabase(config.store);
+  const executor = new LocalExecutor({ jobsDir: path.join(config.dataDir, 'jobs'), python: config.python, logger });
+  const scheduler = new Scheduler({
+    db,
+    executor,
+    policy,
+    analyzer: declaredEtaAnalyzer,
+    capacity: config.capacity,
+    logger,
+    killGraceMs: config.killGraceS * 1000,
+  });
+  // TODO: take a PostgreSQL advisory lock so that only one replica schedules at a time.
+  await scheduler.start(config.tickMs);
+
+  const app = createApp({
+    db,
+    capacity: config.capacity,
+    executor,
+    logger,
+    now: () => new Date(),
+    onJobsChanged: () => scheduler.wake(),
+    version: VERSION,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  logger.info(
+    { url, store: config.store.kind, dataDir: config.dataDir, capacity: config.capacity, policy: policy.name },
+    'DOFC scheduler listening',
+  );
+
+  return {
+    url,
+    db,
+    scheduler,
+    async close() {
+      // Followers of a log keep their connection open, so close connections instead of waiting for them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await scheduler.stop();
+      await db.destroy();
+    },
+  };
+}
