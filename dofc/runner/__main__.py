@@ -71,7 +71,10 @@ def run_attempt(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) ->
 
     # PySpark starts its Python workers with the first python3 on PATH unless told otherwise.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # A local Spark driver binds to loopback unless the operator chooses another address.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
+    os.environ["DOFC_ATTEMPT"] = str(spec["attempt"])
     os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
 
     source_file = attempt_dir / spec["source_file"]

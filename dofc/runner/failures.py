@@ -16,7 +16,10 @@ def hint_for(ename: str, evalue: str, workdir: str) -> str:
     if ename in ("ModuleNotFoundError", "ImportError"):
         match = re.search(r"No module named '([^']+)'", evalue)
         module = match.group(1).split(".")[0] if match else "the package"
-        return f"Install {module} into the kernel's environment: {sys.executable} -m pip install {module}"
+        return (
+            f"Install the package that provides {module} into the kernel's environment, "
+            f"for example: {sys.executable} -m pip install {module}"
+        )
     if ename == "MemoryError" or "OutOfMemoryError" in evalue:
         return "The job ran out of memory; raise mem_per_executor_gb or process the data in parts."
     if ename == "PermissionError":

@@ -44,7 +44,8 @@ class ProgressClient(NotebookClient):
         print(f"[dofc] cell {number}/{self.code_cell_count} started", flush=True)
 
     def _cell_executed(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
-        if cell.cell_type != "code":
+        # nbclient calls this hook after a failed cell too; a failed cell is not done.
+        if cell.cell_type != "code" or execute_reply["content"].get("status") != "ok":
             return
         number = self.code_cell_number(cell_index)
         self._events.emit("progress", done=number, total=self.code_cell_count, unit="cells")

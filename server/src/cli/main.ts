@@ -4,6 +4,7 @@ import { CliError, EXIT } from './client.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerOutputCommand } from './commands/output.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSubmitCommand } from './commands/submit.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCancelCommand(program);
   registerLogsCommand(program);
   registerOutputCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

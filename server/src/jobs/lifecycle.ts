@@ -155,8 +155,8 @@ export async function requeueUnstarted(
       code: 'requeued_after_restart',
       message: 'The scheduler stopped before this job\'s runner began; it is queued again and has not run.',
     },
-    // The attempt that never ran does not count against the retry policy.
-    patch: { attempt: attempt - 1, position: null },
+    // The attempt number still advances, so the fenced attempt's folder is never reused.
+    patch: { position: null },
   });
 }
 

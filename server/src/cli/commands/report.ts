@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+import {
+  SparkEventLogError,
+  analyzeSparkEventLogFile,
+  renderSparkReport,
+  type SparkReport,
+} from '../../observe/spark-report/index.js';
+import { CliError, EXIT } from '../client.js';
+
+interface ReportOptions {
+  sparkEventLog: string;
+  json?: boolean;
+  maxExecutors?: number;
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('Analyze a finished (or cut-off) Spark application from its event log: stages, shuffle, spill, GC, executors and hints.')
+    .requiredOption('--spark-event-log <file>', 'Spark event log file, plain or zstd-compressed (from spark.eventLog.dir)')
+    .option('--json', 'print the report as JSON')
+    .option('--max-executors <n>', 'executor ceiling to measure executor use against, such as the pool limit', parseExecutorCount)
+    .action(async (options: ReportOptions) => {
+      const report = await readReport(options);
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderSparkReport(report));
+    });
+}
+
+function parseExecutorCount(value: string): number {
+  const count = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(count) || count < 1) {
+    throw new InvalidArgumentError('Give a whole number of executors of at least 1, such as 15.');
+  }
+  return count;
+}
+
+/** Reads the log, turning a missing or unreadable file and a file that is not an event log into exit code 2. */
+async function readReport(options: ReportOptions): Promise<SparkReport> {
+  const file = options.sparkEventLog;
+  await requireRegularFile(file);
+
+  try {
+    return await analyzeSparkEventLogFile(file, options.maxExecutors === undefined ? {} : { maxExecutors: options.maxExecutors });
+  } catch (error) {
+    if (error instanceof SparkEventLogError) {
+      throw new CliError(`Cannot read the Spark event log ${file}. ${error.message}`, EXIT.invalidInput);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EISDIR') {
+      throw new CliError(`Cannot read ${file} (${code}); check its permissions.`, EXIT.invalidInput);
+    }
+    throw error;
+  }
+}
+
+async function requireRegularFile(file: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(file)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new CliError(
+      `Spark event log ${file} cannot be opened (${code}). Pass the path of the application's event log file, ` +
+        'which Spark writes under spark.eventLog.dir (file:/tmp/spark-events by default).',
+      EXIT.invalidInput,
+    );
+  }
+  if (!isFile) {
+    throw new CliError(
+      `${file} is a directory, not an event log file. Rolling event logs (spark.eventLog.rolling.enabled) are ` +
+        'directories of events_N_* files, which this report does not read yet; concatenate them in order of N into one file and pass that.',
+      EXIT.invalidInput,
+    );
+  }
+}

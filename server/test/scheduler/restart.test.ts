@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobView } from '../../src/contract/job-view.js';
+import { beginPreflight, claimForStart, enqueue } from '../../src/jobs/lifecycle.js';
+import { submitJob } from '../../src/jobs/submit.js';
+import { openDatabase } from '../../src/store/database.js';
+import type { JobRow } from '../../src/store/job-rows.js';
+import { killScheduler, startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.js';
+import { getJob, inlineNotebookJob, postJson, waitForState } from '../support/service.js';
+import { createTestStore, storeKindUnderTest, type TestStore } from '../support/test-store.js';
+import type { StoreLocation } from '../../src/store/database.js';
+
+/** The store a `dofc serve` process uses: the test's PostgreSQL database, or PGlite in the data folder. */
+function serveStore(store: TestStore, dataDir: string): StoreLocation {
+  return store.location.kind === 'postgres' ? store.location : { kind: 'pglite', dir: path.join(dataDir, 'db') };
+}
+
+function startsOf(dataDir: string, jobId: number): string[] {
+  const file = path.join(dataDir, 'jobs', String(jobId), 'starts.log');
+  return readFileSync(file, 'utf8').trim().split('\n');
+}
+
+describe(`scheduler restart on ${storeKindUnderTest()}`, () => {
+  let store: TestStore | null = null;
+  const schedulers: SchedulerProcess[] = [];
+
+  afterEach(async () => {
+    for (const scheduler of schedulers.splice(0)) await killScheduler(scheduler);
+    await store?.drop();
+    store = null;
+  });
+
+  it('loses no job and runs none twice when killed while jobs run', { timeout: 180_000 }, async () => {
+    store = await createTestStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-restart-'));
+    const env = { DOFC_CORES: '4', DOFC_MEMORY_GB: '16' };
+    const first = await startSchedulerProcess(dataDir, serveStore(store, dataDir), env);
+    schedulers.push(first);
+
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const body = inlineNotebookJob([`import time\ntime.sleep(3)\nprint("job ${i} done")`], { label: i % 2 === 0 ? 'L' : 'H' });
+      const response = await postJson(first.url, '/jobs', body);
+      ids.push(((await response.json()) as JobView).job_id);
+    }
+    await waitForState(first.url, ids[0] as number, new Set(['running']));
+    await killScheduler(first);
+
+    const second = await startSchedulerProcess(dataDir, serveStore(store, dataDir), env);
+    schedulers.push(second);
+    for (const id of ids) {
+      const job = await waitForState(second.url, id, undefined, 90_000);
+      expect(job.state, `job ${id}: ${job.reason?.message}`).toBe('succeeded');
+      expect(startsOf(dataDir, id), `job ${id} started more than once`).toHaveLength(1);
+    }
+  });
+
+  it('queues again, and runs once, a job claimed by a scheduler that died before starting it', { timeout: 120_000 }, async () => {
+    store = await createTestStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-fence-'));
+
+    // Leave the store as a scheduler killed between its claim and the runner's start would.
+    const location = serveStore(store, dataDir);
+    const db = await openDatabase(location);
+    const now = new Date();
+    const { job } = await submitJob(db, inlineNotebookJob(['print("ran")']), { capacity: { cores: 2, memGb: 8 }, now });
+    await db.transaction((trx) => beginPreflight(trx, job.id, now));
+    await db.transaction((trx) => enqueue(trx, job.id, now, { code: 'queued', message: 'Queued.' }));
+    const queued = (await db<JobRow>('jobs').where({ id: job.id }).first()) as JobRow;
+    const attemptDir = (attempt: number) => path.join(dataDir, 'jobs', String(job.id), `attempt-${attempt}`);
+    await db.transaction((trx) =>
+      claimForStart(trx, queued, 'local', attemptDir, now, { code: 'capacity_available', message: 'Started.' }),
+    );
+    await db.destroy();
+
+    const scheduler = await startSchedulerProcess(dataDir, location);
+    schedulers.push(scheduler);
+    const done = await waitForState(scheduler.url, job.id, undefined, 60_000);
+    expect(done.state).toBe('succeeded');
+    expect(done.attempt).toBe(2);
+    expect(startsOf(dataDir, job.id)).toHaveLength(1);
+
+    const { events } = (await (await fetch(`${scheduler.url}/jobs/${job.id}/events`)).json()) as {
+      events: Array<{ code: string | null }>;
+    };
+    expect(events.map((event) => event.code)).toContain('requeued_after_restart');
+    expect((await getJob(scheduler.url, job.id)).reason?.code).toBe('succeeded');
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ServiceConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startService, type RunningService } from '../../src/service.js';
+import type { JobView } from '../../src/contract/job-view.js';
+import { createTestStore, type TestStore } from './test-store.js';
+
+export interface TestService extends RunningService {
+  config: ServiceConfig;
+  store: TestStore;
+  stopAndDrop(): Promise<void>;
+}
+
+/** Start the real service on a free loopback port with a fresh store and data folder. */
+export async function startTestService(overrides: Partial<ServiceConfig> = {}): Promise<TestService> {
+  const store = await createTestStore();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-test-data-'));
+  const config: ServiceConfig = {
+    ...loadConfig({}, { dataDir, port: 0 }),
+    store: store.location,
+    tickMs: 200,
+    killGraceS: 2,
+    ...overrides,
+  };
+  const service = await startService(config, createLogger(process.env['DOFC_TEST_LOG_LEVEL'] ?? 'silent'));
+  return {
+    ...service,
+    config,
+    store,
+    async stopAndDrop() {
+      await service.close();
+      await store.drop();
+    },
+  };
+}
+
+export async function postJson(base: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function getJob(base: string, id: number): Promise<JobView> {
+  const response = await fetch(`${base}/jobs/${id}`);
+  if (!response.ok) throw new Error(`GET /jobs/${id} returned ${response.status}: ${await response.text()}`);
+  return (await response.json()) as JobView;
+}
+
+const FINAL_STATES = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Poll a job until it reaches one of `states` (a final state by default) or the time runs out. */
+export async function waitForState(
+  base: string,
+  id: number,
+  states: ReadonlySet<string> = FINAL_STATES,
+  timeoutMs = 90_000,
+): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(base, id);
+    if (states.has(job.state)) return job;
+    if (Date.now() > deadline) {
+      throw new Error(`job ${id} is still ${job.state} after ${timeoutMs} ms (waiting for ${[...states].join(', ')})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** A JobSpec submission for an inline notebook built from code cells. */
+export function inlineNotebookJob(cells: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: cells.map((source, index) => ({
+      id: `cell-${index}`,
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  };
+  return { owner: 'ana', source: { kind: 'notebook', content: JSON.stringify(notebook) }, ...extra };
+}
