@@ -37,9 +37,6 @@ export async function startService(
     logger,
     killGraceMs: config.killGraceS * 1000,
   });
-  // TODO: take a PostgreSQL advisory lock so that only one replica schedules at a time.
-  await scheduler.start(config.tickMs);
-
   const app = createApp({
     db,
     capacity: config.capacity,
@@ -50,9 +47,25 @@ export async function startService(
     version: VERSION,
   });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+  } catch (error) {
+    await db.destroy();
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new Error(
+      inUse
+        ? `port ${config.port} on ${config.host} is already in use; stop the other process or choose another port with --port or DOFC_PORT`
+        : `could not listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  // The scheduler starts only once the port is ours, so a second copy started by mistake runs nothing.
+  // TODO: take a PostgreSQL advisory lock so that only one replica schedules at a time.
+  await scheduler.start(config.tickMs);
+
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host}:${port}`;

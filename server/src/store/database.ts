@@ -18,9 +18,25 @@ export async function openDatabase(location: StoreLocation): Promise<Database> {
     await db.migrate.latest({ migrationSource });
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw new Error(
+      `Could not bring the job store at ${describeLocation(location)} up to date: ${(error as Error).message}. ` +
+        'Check that the database answers and that its user may create tables in the public schema.',
+      { cause: error },
+    );
   }
   return db;
+}
+
+/** The store's location for messages, with any password in the URL hidden. */
+export function describeLocation(location: StoreLocation): string {
+  if (location.kind === 'pglite') return location.dir === null ? 'PGlite in memory' : `PGlite in ${location.dir}`;
+  try {
+    const url = new URL(location.url);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'DATABASE_URL (not a valid URL)';
+  }
 }
 
 function openPostgres(url: string): Database {

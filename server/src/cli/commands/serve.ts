@@ -30,7 +30,12 @@ export function registerServeCommand(program: Command): void {
         throw new CliError((error as Error).message, EXIT.invalidInput);
       }
       const logger = createLogger();
-      const service = await startService(config, logger);
+      let service: Awaited<ReturnType<typeof startService>>;
+      try {
+        service = await startService(config, logger);
+      } catch (error) {
+        throw new CliError(`The scheduler did not start: ${(error as Error).message}`, EXIT.failure);
+      }
 
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down; running jobs keep running and are found again on restart');
