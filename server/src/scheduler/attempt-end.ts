@@ -2,14 +2,14 @@ import type { Reason } from '../contract/job-view.js';
 import type { AttemptStatus } from '../executors/executor.js';
 import type { AttemptRow, JobRow } from '../store/job-rows.js';
 
-/** What to do with a job whose attempt has ended. */
+/** The outcome for a job whose attempt has ended. */
 export type EndVerdict =
   | { kind: 'succeeded'; reason: Reason }
   | { kind: 'cancelled'; reason: Reason }
   | { kind: 'failed'; reason: Reason; failedCell: JobRow['failed_cell'] }
   | { kind: 'retry'; reason: Reason; retryAt: Date };
 
-/** Failure codes that say nothing about the user's code, so another attempt may succeed. */
+/** Failure codes that are not caused by the user's code, so another attempt may succeed. */
 const RETRYABLE_CODES = new Set(['runner_error', 'runner_lost', 'runner_killed']);
 
 /**
@@ -76,6 +76,6 @@ function describeLostRunner(status: Extract<AttemptStatus, { kind: 'ended' }>): 
   }
   return {
     code: 'runner_error',
-    message: `The runner exited with code ${exit.code} without a result; the end of the job's log says why.`,
+    message: `The runner exited with code ${exit.code} without a result; the end of the job's log shows why.`,
   };
 }

@@ -5,10 +5,10 @@ import type { Logger } from '../logger.js';
 import type { AttemptRow, JobRow } from '../store/job-rows.js';
 
 /**
- * Settle attempts a stopped scheduler left in `starting`. Each one is fenced: if the runner had
- * not begun, the fence keeps it from ever beginning and the job is queued again; if it had, the
- * job is marked running and the normal watch phase follows it. Running jobs need nothing here,
- * because the watch phase finds their runners, or their results, through the attempt folder.
+ * Settle attempts a stopped scheduler left in `starting`. Each one is fenced. If the runner had
+ * not begun, the fence keeps it from ever beginning and the job is queued again. If it had, the
+ * job is marked running and the watch phase follows it. Running jobs need nothing here, because
+ * the watch phase finds their runners, or their results, through the attempt folder.
  */
 export async function recoverAttempts(db: Knex, executor: Executor, logger: Logger, now: Date): Promise<void> {
   const starting = await db<JobRow>('jobs').where({ state: 'starting' }).orderBy('id');

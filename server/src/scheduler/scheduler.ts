@@ -90,7 +90,7 @@ export class Scheduler {
     await this.inFlight;
   }
 
-  /** One full cycle; exported for tests that step the scheduler by hand. */
+  /** Run one full cycle. Public so that tests can step the scheduler by hand. */
   async runCycle(): Promise<void> {
     this.cycle += 1;
     const started = performance.now();

@@ -24,7 +24,7 @@ export interface LoadedSnapshot {
   queuedRows: Map<number, JobRow>;
 }
 
-/** Read what the policy needs: the queue and everything that holds capacity. */
+/** Read what the policy needs: the queue and every job that uses capacity. */
 export async function loadSnapshot(db: Knex, capacity: Resources, now: Date): Promise<LoadedSnapshot> {
   const rows = await db<JobRow>('jobs').whereIn('state', ['queued', 'starting', 'running']).orderBy('id');
   const queuedRows = new Map<number, JobRow>();

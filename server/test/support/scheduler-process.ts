@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Start `dofc serve` from the TypeScript sources and wait until /health answers. A PGlite
+ * Start the compiled `dofc serve` and wait until /health answers. A PGlite
  * store must be the `db` folder inside `dataDir`, where `serve` keeps it.
  */
 export async function startSchedulerProcess(
@@ -38,7 +38,7 @@ export async function startSchedulerProcess(
   const serverDir = path.join(REPO_ROOT, 'server');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', dataDir],
+    ['bin/dofc.js', 'serve', '--port', String(port), '--data-dir', dataDir],
     {
       cwd: serverDir,
       env: {
