@@ -17,7 +17,8 @@ export interface TestService extends RunningService {
 /** Start the real service on a free loopback port with a fresh store and data folder. */
 export async function startTestService(overrides: Partial<ServiceConfig> = {}): Promise<TestService> {
   const store = await createTestStore();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-test-data-'));
+  // A dot folder, like the default ./.dofc, so that serving files from it is exercised.
+  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'dofc-test-data-')), '.dofc');
   const config: ServiceConfig = {
     ...loadConfig({}, { dataDir, port: 0 }),
     store: store.location,

@@ -86,7 +86,8 @@ export function jobsRouter(services: ApiServices): Router {
     }
     const file = services.executor.outputPath({ attemptDir: attempt.attempt_dir });
     response.type('application/x-ipynb+json');
-    response.sendFile(file, (error) => {
+    // The default data folder is ./.dofc, and send refuses paths with a dot folder unless told.
+    response.sendFile(file, { dotfiles: 'allow' }, (error) => {
       if (error !== undefined && !response.headersSent) {
         response.status(404).json({
           error: 'output_not_found',
