@@ -14,7 +14,14 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[examples,test]'
+# The extension build reads JupyterLab's shared packages from the jupyterlab Python package.
+.venv/bin/python -m pip install --quiet 'jupyterlab>=4.2,<5'
+
+step "JupyterLab extension into dofc/labextension"
+npm run build --workspace extension
+
+step "the dofc Python package, with the Jupyter server extension"
+.venv/bin/python -m pip install --quiet -e '.[examples,test,jupyter]'
 
 step "compile the server and the CLI"
 npm run build --workspace server

@@ -1,4 +1,4 @@
-// Add up the vitest JSON reports and pytest's JUnit XML in a folder and print the closing line
+// Add up the vitest JSON reports, pytest's JUnit XML and Playwright's JSON report in a folder and print the closing line
 // "N passed, N failed[, N skipped]". Exits 1 when any test failed or a report is missing.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ const folder = process.argv[2];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const expected = ['vitest-pglite.json', 'vitest-postgres.json', 'pytest.xml'];
+const expected = ['vitest-pglite.json', 'vitest-postgres.json', 'pytest.xml', 'playwright.json'];
 const found = new Set(readdirSync(folder));
 
 for (const name of expected) {
@@ -17,7 +17,16 @@ for (const name of expected) {
     continue;
   }
   const text = readFileSync(path.join(folder, name), 'utf8');
-  if (name.endsWith('.json')) {
+  if (name === 'playwright.json') {
+    // Playwright's JSON reporter: expected = passed, unexpected = failed, flaky = passed on retry.
+    const { stats, errors = [] } = JSON.parse(text);
+    const ok = stats.expected + stats.flaky;
+    const bad = stats.unexpected + errors.length;
+    passed += ok;
+    failed += bad;
+    skipped += stats.skipped;
+    console.log(`${name}: ${ok} passed, ${bad} failed, ${stats.skipped} skipped`);
+  } else if (name.endsWith('.json')) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;
     failed += report.numFailedTests;

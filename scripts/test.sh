@@ -15,6 +15,8 @@ if [ "${DOFC_SKIP_APT:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || die "apt-get update failed"
   apt-get install -y -qq postgresql >/dev/null || die "apt-get install postgresql failed"
+  apt-get install -y -qq chromium >/dev/null || die "apt-get install chromium failed (the browser tests need /usr/bin/chromium)"
+  apt-get install -y -qq openjdk-17-jre-headless >/dev/null || die "apt-get install openjdk-17-jre-headless failed (the Spark executor tests start a standalone cluster)"
 fi
 
 bash scripts/install.sh || die "install failed"
@@ -39,6 +41,12 @@ run_vitest postgres DOFC_TEST_DATABASE_URL="$DOFC_TEST_POSTGRES_URL"
 
 step "Python tests"
 .venv/bin/python -m pytest -q --junitxml="$RESULTS/pytest.xml" || true
+
+step "JupyterLab extension: type check and browser tests (Playwright on Debian's Chromium)"
+(cd extension && npx tsc -p tsconfig.json --noEmit) || die "extension type check failed"
+(cd ui-tests && npx tsc -p tsconfig.json --noEmit) || die "ui-tests type check failed"
+npx eslint extension/src ui-tests || die "extension lint failed"
+(cd ui-tests && DOFC_UI_RESULTS="$RESULTS/playwright.json" npx playwright test) || true
 
 step "summary"
 node scripts/summarize-results.mjs "$RESULTS"

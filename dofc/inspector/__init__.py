@@ -7,8 +7,12 @@ and pandas operations it uses, whether it uses Spark, and risk flags with a fix 
 
 from __future__ import annotations
 
-from .inspect import DEFAULT_LONG_SLEEP_SECONDS, inspect_path, inspect_source
-from .report import OPERATION_KINDS, DataRef, Flag, InspectionError, Report
+from dofc._startup import skip_slow_optional_imports
+
+skip_slow_optional_imports()
+
+from .inspect import DEFAULT_LONG_SLEEP_SECONDS, inspect_path, inspect_source  # noqa: E402 - after the start-up tuning
+from .report import OPERATION_KINDS, DataRef, Flag, InspectionError, Report  # noqa: E402
 
 __all__ = [
     "DEFAULT_LONG_SLEEP_SECONDS",

@@ -10,3 +10,7 @@ restarts can find out what a runner did while it was away:
 - ``result.json``: how the attempt ended, written atomically as the runner's last act.
 - ``output.ipynb``: the executed notebook, for notebook and cell jobs.
 """
+
+from dofc._startup import skip_slow_optional_imports
+
+skip_slow_optional_imports()

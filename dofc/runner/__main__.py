@@ -12,6 +12,7 @@ from typing import Any
 
 import nbformat
 
+from .attempt_log import capture_output
 from .notebook import run_notebook
 from .protocol import (
     EXIT_ALREADY_STARTED,
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     except AttemptAlreadyStarted:
         print(f"[dofc] attempt {attempt_dir} was already started; running nothing.", file=sys.stderr)
         return EXIT_ALREADY_STARTED
+    capture_output()
 
     spec = json.loads((attempt_dir / SPEC_FILE).read_text(encoding="utf-8"))
     events = EventWriter(attempt_dir)

@@ -7,7 +7,17 @@ import sys
 
 
 def hint_for(ename: str, evalue: str, workdir: str) -> str:
-    """Return a next step for an exception raised by the user's code, or an empty string."""
+    """Return a next step for an exception raised by the user's code, or an empty string.
+
+    The scheduler explains the same failures at more length in its error catalogue
+    (server/src/observe/error-catalogue/); this hint is what the runner's own message adds.
+    """
+    if "No space left on device" in evalue or "[Errno 28]" in evalue:
+        return "A disk filled up; free space there or write to a larger file system."
+    if "java.lang.OutOfMemoryError" in evalue:
+        return "A Java virtual machine ran out of memory; raise mem_per_executor_gb or avoid collect() on large results."
+    if "ExecutorLostFailure" in evalue:
+        return "Spark lost an executor, usually because it ran out of memory; raise mem_per_executor_gb."
     if ename == "FileNotFoundError" or "Path does not exist" in evalue:
         return (
             f"The code read a file that is not there; paths are relative to {workdir}. "

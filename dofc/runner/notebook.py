@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ class ProgressClient(NotebookClient):
         self._events = events
         self._code_indexes = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
         self.current_index: int | None = None
+        self._cell_started_at = time.monotonic()
         self.on_cell_start = self._cell_started
         self.on_cell_executed = self._cell_executed
 
@@ -40,14 +42,22 @@ class ProgressClient(NotebookClient):
         if cell.cell_type != "code":
             return
         self.current_index = cell_index
+        self._cell_started_at = time.monotonic()
         number = self.code_cell_number(cell_index)
         print(f"[dofc] cell {number}/{self.code_cell_count} started", flush=True)
 
     def _cell_executed(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
-        # nbclient calls this hook after a failed cell too; a failed cell is not done.
-        if cell.cell_type != "code" or execute_reply["content"].get("status") != "ok":
+        if cell.cell_type != "code":
             return
         number = self.code_cell_number(cell_index)
+        status = execute_reply["content"].get("status", "unknown")
+        # Every code cell's wall time goes to events.jsonl, for the job report.
+        duration_s = round(time.monotonic() - self._cell_started_at, 3)
+        self._events.emit("cell", cell=number, duration_s=duration_s, status=status)
+
+        # nbclient calls this hook after a failed cell too; a failed cell is not done.
+        if status != "ok":
+            return
         self._events.emit("progress", done=number, total=self.code_cell_count, unit="cells")
 
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from './store/database.js';
 import type { Resources } from './policy/types.js';
+import { loadSparkSettings, type SparkSettings } from './executors/spark/spark-settings.js';
 
 /** Everything the service reads from its environment, resolved once at start-up. */
 export interface ServiceConfig {
@@ -18,6 +19,10 @@ export interface ServiceConfig {
   tickMs: number;
   /** Seconds a runner gets to exit after SIGTERM before it is killed. */
   killGraceS: number;
+  /** `dofc`, the full policy with settings from the admin API, or `fifo` for plain first come, first served. */
+  policy: 'dofc' | 'fifo';
+  /** Spark cluster that runs attempts (DOFC_EXECUTOR=spark), or null to run them on this machine (DOFC_EXECUTOR=local). */
+  spark: SparkSettings | null;
 }
 
 /** The repository root when the service runs from a checkout (server/dist or server/src). */
@@ -37,6 +42,19 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number)
     throw new Error(`${name}=${JSON.stringify(raw)} is invalid: set it to a positive number or unset it.`);
   }
   return value;
+}
+
+function policyName(raw: string | undefined): ServiceConfig['policy'] {
+  if (raw === undefined || raw === '' || raw === 'dofc') return 'dofc';
+  if (raw === 'fifo') return 'fifo';
+  throw new Error(`DOFC_POLICY=${JSON.stringify(raw)} is invalid: set it to "dofc" or "fifo", or unset it.`);
+}
+
+function sparkSettings(env: NodeJS.ProcessEnv, python: string): SparkSettings | null {
+  const executor = env['DOFC_EXECUTOR'] || 'local';
+  if (executor === 'local') return null;
+  if (executor === 'spark') return loadSparkSettings(env, python);
+  throw new Error(`DOFC_EXECUTOR=${JSON.stringify(executor)} is invalid: set it to "local" or "spark", or unset it.`);
 }
 
 /**
@@ -66,5 +84,7 @@ export function loadConfig(
     python: env['DOFC_PYTHON'] ?? defaultPython(),
     tickMs: positiveNumber('DOFC_TICK_MS', env['DOFC_TICK_MS'], 500),
     killGraceS: positiveNumber('DOFC_KILL_GRACE_S', env['DOFC_KILL_GRACE_S'], 10),
+    policy: policyName(env['DOFC_POLICY']),
+    spark: sparkSettings(env, env['DOFC_PYTHON'] ?? defaultPython()),
   };
 }

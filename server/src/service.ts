@@ -3,11 +3,14 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { createApp } from './api/app.js';
 import type { ServiceConfig } from './config.js';
+import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
+import { SparkExecutor } from './executors/spark/spark-executor.js';
 import type { Logger } from './logger.js';
 import { fifoPolicy } from './policy/fifo.js';
-import type { Policy } from './policy/types.js';
-import { declaredEtaAnalyzer } from './preflight/preflight.js';
+import { inspectingAnalyzer } from './preflight/inspecting-analyzer.js';
+import { loadPreflightSettings } from './preflight/settings.js';
+import { fixedPolicy, storedDofcPolicy, type PolicySource } from './scheduler/policy-source.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase } from './store/database.js';
 import { VERSION } from './version.js';
@@ -24,15 +27,19 @@ export interface RunningService {
 export async function startService(
   config: ServiceConfig,
   logger: Logger,
-  policy: Policy = fifoPolicy(),
+  policy: PolicySource = config.policy === 'fifo' ? fixedPolicy(fifoPolicy()) : storedDofcPolicy(logger),
 ): Promise<RunningService> {
   const db = await openDatabase(config.store);
-  const executor = new LocalExecutor({ jobsDir: path.join(config.dataDir, 'jobs'), python: config.python, logger });
+  const jobsDir = path.join(config.dataDir, 'jobs');
+  const executor: Executor =
+    config.spark !== null
+      ? new SparkExecutor({ jobsDir, settings: config.spark, logger })
+      : new LocalExecutor({ jobsDir, python: config.python, logger });
   const scheduler = new Scheduler({
     db,
     executor,
     policy,
-    analyzer: declaredEtaAnalyzer,
+    analyzer: inspectingAnalyzer({ db, settings: loadPreflightSettings(config.python), now: () => new Date() }),
     capacity: config.capacity,
     logger,
     killGraceMs: config.killGraceS * 1000,

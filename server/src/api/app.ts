@@ -1,7 +1,11 @@
 import express, { type Express } from 'express';
 import { buildOpenApiDocument } from './openapi.js';
 import { errorMapper } from './error-mapper.js';
+import { jobStreamRouter } from './routes/job-stream.js';
 import { jobsRouter } from './routes/jobs.js';
+import { preflightRouter } from './routes/preflight.js';
+import { observeRouter } from './routes/observe.js';
+import { adminRouter } from './routes/admin.js';
 import type { ApiServices } from './services.js';
 
 /** A notebook snapshot plus its JobSpec; larger bodies are rejected with 413. */
@@ -28,7 +32,11 @@ export function createApp(services: ApiServices): Express {
     response.json(openApi);
   });
 
+  app.use(observeRouter(services));
+  app.use('/jobs', jobStreamRouter(services));
   app.use('/jobs', jobsRouter(services));
+  app.use('/preflight', preflightRouter(services));
+  app.use('/admin', adminRouter(services));
 
   app.use((request, response) => {
     response.status(404).json({ error: 'not_found', message: `No route for ${request.method} ${request.path}; see /openapi.json.` });

@@ -4,6 +4,8 @@ import { CliError, EXIT } from './client.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerOutputCommand } from './commands/output.js';
+import { registerPreflightCommand } from './commands/preflight.js';
+import { registerEtaEvalCommand } from './commands/eta-eval.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerLogsCommand(program);
   registerOutputCommand(program);
   registerReportCommand(program);
+  registerPreflightCommand(program);
+  registerEtaEvalCommand(program);
   return program;
 }
 

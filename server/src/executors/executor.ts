@@ -10,6 +10,16 @@ export interface AttemptLaunch {
   sourcePath: string | null;
   setupCells: string[];
   parameters: Record<string, unknown>;
+  /** Resources the policy admitted the job with, which cluster executors turn into their own ceilings. */
+  allocation?: AttemptAllocation;
+}
+
+/** A job's resource ceiling and pool, as its JobSpec states them. */
+export interface AttemptAllocation {
+  pool: string;
+  maxExecutors: number;
+  coresPerExecutor: number;
+  memPerExecutorGb: number;
 }
 
 /** One attempt as the executor tracks it; `pid` is null until the runner is spawned. */

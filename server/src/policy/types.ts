@@ -25,10 +25,65 @@ export interface PolicyJob {
   deadline: number | null;
   etaP50S: number | null;
   etaP90S: number | null;
+  /** The job's timeout; the runtime bound used when no p90 estimate exists. */
+  timeoutS?: number | null;
+  /** An admin approved this P0 job for the critical lane. */
+  criticalApproved?: boolean;
+  /** The job may not be paused for preemption or capacity reclaim. */
+  doNotPreempt?: boolean;
+  /** How often the job has been paused so far. */
+  preemptions?: number;
+  /** When the job was last paused, if ever. */
+  lastPausedAt?: number | null;
+  /** Seconds the job ran before its current run, so a resumed job is planned for what is left. */
+  ranS?: number;
 }
 
 export interface RunningPolicyJob extends PolicyJob {
   startedAt: number;
+  /** Start of the current run when the job was resumed after a pause; defaults to startedAt. */
+  resumedAt?: number | null;
+  /** The job runs on the critical lane's capacity. */
+  lane?: 'critical' | null;
+  /** The reservation whose capacity the job holds. */
+  reservationId?: string | null;
+}
+
+/** A job paused with a checkpoint that waits to resume. */
+export interface PausedPolicyJob extends PolicyJob {
+  startedAt: number;
+  pausedAt: number;
+}
+
+/** Heavy capacity an admin booked for one team or one user over a window. */
+export interface Reservation {
+  id: string;
+  start: number;
+  end: number;
+  capacity: Resources;
+  team?: string | null;
+  owner?: string | null;
+}
+
+/**
+ * One sample of the interactive signal. Either value may be missing; a sample is in breach when
+ * any present value exceeds its threshold.
+ */
+export interface InteractiveObservation {
+  at: number;
+  cellLatencyP95S?: number | null;
+  interactiveWaitP95S?: number | null;
+}
+
+/**
+ * Decayed past usage of one user: resource-seconds, each second weighted by
+ * 2^(-age / half-life), valid at `asOf`.
+ */
+export interface UsageRecord {
+  owner: string;
+  coreSeconds: number;
+  memGbSeconds: number;
+  asOf: number;
 }
 
 export interface PolicySnapshot {
@@ -37,11 +92,46 @@ export interface PolicySnapshot {
   running: RunningPolicyJob[];
   /** Jobs waiting for capacity, in no particular order: ordering is the policy's work. */
   queued: PolicyJob[];
+  paused?: PausedPolicyJob[];
+  reservations?: Reservation[];
+  /** Interactive signal samples, in any order; the preemption rule reads the recent ones. */
+  observations?: InteractiveObservation[];
+  usage?: UsageRecord[];
 }
 
-export type Decision =
-  | { kind: 'start'; jobId: number; reason: Reason }
-  | { kind: 'wait'; jobId: number; position: number; plannedStart: number | null; reason: Reason };
+export type StartDecision = {
+  kind: 'start';
+  jobId: number;
+  reason: Reason;
+  /** Set when the job runs on the critical lane: the use is worth an audit record. */
+  lane?: 'critical';
+  audit?: boolean;
+  reservationId?: string;
+  /** The end the plan assumes, from the job's p90 runtime. */
+  plannedEnd?: number;
+};
+
+export type WaitDecision = {
+  kind: 'wait';
+  jobId: number;
+  position: number;
+  plannedStart: number | null;
+  reason: Reason;
+};
+
+/** Stop a running job with a checkpoint; it goes back to waiting and resumes later. */
+export type PauseDecision = { kind: 'pause'; jobId: number; reason: Reason };
+
+/** Run a paused job again from its checkpoint. */
+export type ResumeDecision = {
+  kind: 'resume';
+  jobId: number;
+  reason: Reason;
+  reservationId?: string;
+  plannedEnd?: number;
+};
+
+export type Decision = StartDecision | WaitDecision | PauseDecision | ResumeDecision;
 
 /** A scheduling policy: a pure function from a snapshot to decisions with reasons. */
 export interface Policy {

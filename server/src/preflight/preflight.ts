@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { JobRow } from '../store/job-rows.js';
+import type { PreflightAnalysis } from './analysis.js';
 
 /** What pre-flight learned about a job before it is queued. */
 export interface PreflightResult {
@@ -6,16 +8,20 @@ export interface PreflightResult {
   etaP90S: number | null;
   /** Sentence shown to the user with the queued state. */
   summary: string;
+  /** The full analysis to store with the job; absent for analyzers that only pass declared values on. */
+  analysis?: PreflightAnalysis;
 }
 
 export interface PreflightAnalyzer {
   analyze(job: JobRow): Promise<PreflightResult>;
+  /**
+   * Stores the result on the job in the scheduler's transaction, before the job is queued:
+   * estimates into the spec, a re-routed label and pool, and a `preflight` timeline event.
+   */
+  record?(trx: Knex.Transaction, job: JobRow, result: PreflightResult, at: Date): Promise<void>;
 }
 
-/**
- * Uses the ETAs the submitter declared. It does no analysis of its own.
- * TODO: replace with the analyzer that inspects the code and extrapolates sample runs.
- */
+/** Uses the ETAs the submitter declared. It does no analysis of its own. */
 export const declaredEtaAnalyzer: PreflightAnalyzer = {
   async analyze(job) {
     const p50 = job.spec.eta_p50_s ?? null;

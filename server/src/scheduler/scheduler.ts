@@ -15,18 +15,25 @@ import {
   type AttemptEnd,
 } from '../jobs/lifecycle.js';
 import { recordEvent } from '../jobs/transitions.js';
+import { diagnoseAttempt, diagnoseFailure } from '../observe/error-catalogue/index.js';
+import { metricsFor } from '../observe/metrics.js';
 import type { Logger } from '../logger.js';
-import type { Decision, Policy, Resources } from '../policy/types.js';
+import type { Decision, Resources } from '../policy/types.js';
+import type { DofcPolicy } from '../policy/dofc.js';
 import type { PreflightAnalyzer } from '../preflight/preflight.js';
+import { recordLiveEta } from '../preflight/live-eta.js';
+import { recordFinishedRun } from '../preflight/run-history.js';
 import type { AttemptRow, JobRow } from '../store/job-rows.js';
 import { judgeAttemptEnd } from './attempt-end.js';
+import { forEachConcurrently } from './concurrency.js';
+import type { PolicySource } from './policy-source.js';
 import { recoverAttempts } from './recovery.js';
 import { loadSnapshot } from './snapshot.js';
 
 export interface SchedulerOptions {
   db: Knex;
   executor: Executor;
-  policy: Policy;
+  policy: PolicySource;
   analyzer: PreflightAnalyzer;
   capacity: Resources;
   logger: Logger;
@@ -36,6 +43,9 @@ export interface SchedulerOptions {
 }
 
 type ActiveAttempt = { job: JobRow; attempt: AttemptRow };
+
+/** Pre-flight analyses run at once in one cycle. */
+const PREFLIGHT_CONCURRENCY = 4;
 
 /**
  * The loop around the policy core. Each cycle runs five phases: pre-flight of new jobs, due
@@ -73,7 +83,12 @@ export class Scheduler {
       return;
     }
     this.inFlight = this.runCycle()
-      .catch((error: unknown) => this.log.error({ err: error, cycle: this.cycle }, 'scheduling cycle failed; retrying next tick'))
+      .catch((error: unknown) =>
+        this.log.error(
+          { err: error, cycle: this.cycle },
+          'scheduling cycle failed; retrying next tick',
+        ),
+      )
       .finally(() => {
         this.inFlight = null;
         if (this.again) {
@@ -100,49 +115,75 @@ export class Scheduler {
     const retried = await this.requeueDueRetries();
     const watched = await this.watchActiveAttempts();
     const { starts, waits } = await this.decideAndApply();
+    metricsFor(this.db).observeCycle((performance.now() - started) / 1000);
 
     log.debug(
-      { preflighted, retried, watched, starts, waits, durationMs: Math.round(performance.now() - started) },
+      {
+        preflighted,
+        retried,
+        watched,
+        starts,
+        waits,
+        durationMs: Math.round(performance.now() - started),
+      },
       'cycle done',
     );
   }
 
   private async preflightNewJobs(): Promise<number> {
-    const rows = await this.db<JobRow>('jobs').whereIn('state', ['submitted', 'preflight']).orderBy('id');
-    for (const row of rows) {
-      const log = this.log.child({ jobId: row.id, pool: row.pool });
-      try {
-        if (row.state === 'submitted') await this.db.transaction((trx) => beginPreflight(trx, row.id, this.now()));
-        const result = await this.options.analyzer.analyze(row);
-        await this.db.transaction((trx) =>
-          enqueue(trx, row.id, this.now(), { code: 'queued', message: result.summary }, {
-            eta_p50_s: result.etaP50S,
-            eta_p90_s: result.etaP90S,
-          }),
-        );
-        log.debug('queued after pre-flight');
-      } catch (error) {
-        if (error instanceof ConflictError) continue;
-        log.error({ err: error }, 'pre-flight failed');
-        await this.db.transaction((trx) =>
-          markFailed(trx, row.id, {
-            attempt: 0,
-            at: this.now(),
-            progress: null,
-            outcome: { error: String(error) },
-            reason: {
-              code: 'preflight_failed',
-              message: `Pre-flight analysis failed: ${(error as Error).message}. Check the source, then submit again.`,
-            },
-          }),
-        );
-      }
-    }
+    const rows = await this.db<JobRow>('jobs')
+      .whereIn('state', ['submitted', 'preflight'])
+      .orderBy('id');
+    // Each analysis runs the code inspector as a process, so a burst of submissions is analysed a few at a time.
+    await forEachConcurrently(rows, PREFLIGHT_CONCURRENCY, (row) => this.preflightOne(row));
     return rows.length;
   }
 
+  private async preflightOne(row: JobRow): Promise<void> {
+    const log = this.log.child({ jobId: row.id, pool: row.pool });
+    try {
+      if (row.state === 'submitted')
+        await this.db.transaction((trx) => beginPreflight(trx, row.id, this.now()));
+      const result = await this.options.analyzer.analyze(row);
+      await this.db.transaction(async (trx) => {
+        await this.options.analyzer.record?.(trx, row, result, this.now());
+        return enqueue(
+          trx,
+          row.id,
+          this.now(),
+          { code: 'queued', message: result.summary },
+          {
+            eta_p50_s: result.etaP50S,
+            eta_p90_s: result.etaP90S,
+          },
+        );
+      });
+      log.debug('queued after pre-flight');
+    } catch (error) {
+      if (error instanceof ConflictError) return;
+      log.error({ err: error }, 'pre-flight failed');
+      await this.db.transaction((trx) =>
+        markFailed(trx, row.id, {
+          attempt: 0,
+          at: this.now(),
+          progress: null,
+          outcome: {
+            error: String(error),
+            diagnosis: diagnoseFailure({ code: 'preflight_failed', message: String(error) }),
+          },
+          reason: {
+            code: 'preflight_failed',
+            message: `Pre-flight analysis failed: ${(error as Error).message}. Check the source, then submit again.`,
+          },
+        }),
+      );
+    }
+  }
+
   private async requeueDueRetries(): Promise<number> {
-    const due = await this.db<JobRow>('jobs').where({ state: 'retrying' }).andWhere('retry_at', '<=', this.now());
+    const due = await this.db<JobRow>('jobs')
+      .where({ state: 'retrying' })
+      .andWhere('retry_at', '<=', this.now());
     for (const row of due) {
       await this.db.transaction((trx) => retryNow(trx, row.id, this.now())).catch(ignoreConflict);
     }
@@ -174,12 +215,19 @@ export class Scheduler {
     return active.length;
   }
 
-  private async requestStopIfDue(job: JobRow, attempt: AttemptRow, handle: AttemptHandle): Promise<void> {
+  private async requestStopIfDue(
+    job: JobRow,
+    attempt: AttemptRow,
+    handle: AttemptHandle,
+  ): Promise<void> {
     if (attempt.stop_requested_at !== null) return;
     const now = this.now();
     let stopReason: 'cancel' | 'timeout' | null = null;
     if (job.cancel_requested_at !== null) stopReason = 'cancel';
-    else if (job.started_at !== null && now.getTime() - new Date(job.started_at).getTime() > job.spec.timeout_s * 1000) {
+    else if (
+      job.started_at !== null &&
+      now.getTime() - new Date(job.started_at).getTime() > job.spec.timeout_s * 1000
+    ) {
       stopReason = 'timeout';
     }
     if (stopReason === null) return;
@@ -194,17 +242,27 @@ export class Scheduler {
       at: now,
       type: 'stop_requested',
       code: stopReason,
-      message: stopReason === 'cancel' ? 'Stopping the runner on request.' : `Stopping the runner: it passed its ${job.spec.timeout_s} s timeout.`,
+      message:
+        stopReason === 'cancel'
+          ? 'Stopping the runner on request.'
+          : `Stopping the runner: it passed its ${job.spec.timeout_s} s timeout.`,
     });
     this.options.executor.terminate(handle, this.options.killGraceMs);
   }
 
   private async recordProgress(job: JobRow, progress: Progress | null): Promise<void> {
     if (progress === null) return;
-    if (job.progress !== null && job.progress.done === progress.done && job.progress.total === progress.total) return;
+    if (
+      job.progress !== null &&
+      job.progress.done === progress.done &&
+      job.progress.total === progress.total
+    )
+      return;
     const now = this.now();
     await this.db.transaction(async (trx) => {
-      await trx('jobs').where({ id: job.id, state: 'running' }).update({ progress: JSON.stringify(progress), updated_at: now });
+      await trx('jobs')
+        .where({ id: job.id, state: 'running' })
+        .update({ progress: JSON.stringify(progress), updated_at: now });
       await recordEvent(trx, {
         jobId: job.id,
         at: now,
@@ -212,6 +270,7 @@ export class Scheduler {
         message: `${progress.done} of ${progress.total} ${progress.unit} done.`,
         data: { ...progress },
       });
+      await recordLiveEta(trx, job, progress, now);
     });
   }
 
@@ -227,7 +286,19 @@ export class Scheduler {
       at: now,
       reason: verdict.reason,
       progress: status.progress,
-      outcome: { verdict: verdict.kind, code: verdict.reason.code, result: status.result, exit: status.exit },
+      outcome: {
+        verdict: verdict.kind,
+        code: verdict.reason.code,
+        result: status.result,
+        exit: status.exit,
+        diagnosis: await diagnoseAttempt({
+          attemptDir: attempt.attempt_dir,
+          reason: verdict.reason,
+          result: status.result,
+          exit: status.exit,
+          timeoutS: job.spec.timeout_s,
+        }),
+      },
       ...(verdict.kind === 'failed' ? { failedCell: verdict.failedCell } : {}),
     };
 
@@ -237,22 +308,38 @@ export class Scheduler {
         else if (verdict.kind === 'cancelled') await markCancelled(trx, job.id, end);
         else if (verdict.kind === 'retry') await markRetrying(trx, job.id, end, verdict.retryAt);
         else await markFailed(trx, job.id, end);
+        await recordFinishedRun(trx, job, attempt, verdict.kind, now);
       })
       .catch(ignoreConflict);
+    metricsFor(this.db).countFinished(job.pool, verdict.kind);
     this.log.info(
-      { jobId: job.id, pool: job.pool, attempt: attempt.attempt, outcome: verdict.kind, code: verdict.reason.code },
+      {
+        jobId: job.id,
+        pool: job.pool,
+        attempt: attempt.attempt,
+        outcome: verdict.kind,
+        code: verdict.reason.code,
+      },
       'attempt ended',
     );
   }
 
   private async decideAndApply(): Promise<{ starts: number; waits: number }> {
-    const { snapshot, queuedRows } = await loadSnapshot(this.db, this.options.capacity, this.now());
+    const policy = await this.options.policy.current(this.db);
+    const halfLifeS = 'config' in policy ? (policy as DofcPolicy).config.fairShare.halfLifeS : null;
+    const { snapshot, queuedRows } = await loadSnapshot(
+      this.db,
+      this.options.capacity,
+      this.now(),
+      halfLifeS,
+    );
     if (snapshot.queued.length === 0) return { starts: 0, waits: 0 };
-    const decisions = this.options.policy.decide(snapshot);
+    const decisions = policy.decide(snapshot);
 
     let starts = 0;
     let waits = 0;
     for (const decision of decisions) {
+      metricsFor(this.db).countDecision(decision.kind);
       const row = queuedRows.get(decision.jobId);
       if (row === undefined) continue;
       if (decision.kind === 'start') {
@@ -265,14 +352,24 @@ export class Scheduler {
     return { starts, waits };
   }
 
-  private async launch(row: JobRow, decision: Extract<Decision, { kind: 'start' }>): Promise<boolean> {
+  private async launch(
+    row: JobRow,
+    decision: Extract<Decision, { kind: 'start' }>,
+  ): Promise<boolean> {
     const executor = this.options.executor;
     const log = this.log.child({ jobId: row.id, pool: row.pool, executor: executor.name });
 
     let attempt: number;
     try {
       attempt = await this.db.transaction((trx) =>
-        claimForStart(trx, row, executor.name, (n) => executor.attemptDir(row.id, n), this.now(), decision.reason),
+        claimForStart(
+          trx,
+          row,
+          executor.name,
+          (n) => executor.attemptDir(row.id, n),
+          this.now(),
+          decision.reason,
+        ),
       );
     } catch (error) {
       // Cancelled or claimed elsewhere since the snapshot was read.
@@ -290,9 +387,16 @@ export class Scheduler {
         sourcePath: source.path,
         setupCells: (source.setup_cells as string[] | null) ?? [],
         parameters: row.spec.parameters,
+        allocation: {
+          pool: row.pool,
+          maxExecutors: row.spec.max_executors,
+          coresPerExecutor: row.spec.cores_per_executor,
+          memPerExecutorGb: row.spec.mem_per_executor_gb,
+        },
       });
       const pid = await executor.start(handle);
       await this.db.transaction((trx) => markRunning(trx, row.id, attempt, pid, this.now()));
+      metricsFor(this.db).countAdmission(row.pool);
       log.info({ attempt, pid }, 'job started');
       return true;
     } catch (error) {
@@ -303,7 +407,10 @@ export class Scheduler {
             attempt,
             at: this.now(),
             progress: null,
-            outcome: { error: String(error) },
+            outcome: {
+              error: String(error),
+              diagnosis: diagnoseFailure({ code: 'start_failed', message: String(error) }),
+            },
             reason: { code: 'start_failed', message: (error as Error).message },
           }),
         )
@@ -312,9 +419,13 @@ export class Scheduler {
     }
   }
 
-  private async recordWait(row: JobRow, decision: Extract<Decision, { kind: 'wait' }>): Promise<void> {
+  private async recordWait(
+    row: JobRow,
+    decision: Extract<Decision, { kind: 'wait' }>,
+  ): Promise<void> {
     const planned = decision.plannedStart === null ? null : new Date(decision.plannedStart);
-    const previousPlanned = row.planned_start === null ? null : new Date(row.planned_start).getTime();
+    const previousPlanned =
+      row.planned_start === null ? null : new Date(row.planned_start).getTime();
     const unchanged =
       row.position === decision.position &&
       previousPlanned === decision.plannedStart &&

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { PolicyJob, PolicySnapshot, Resources, RunningPolicyJob } from '../policy/types.js';
 import type { JobRow } from '../store/job-rows.js';
+import { listReservations, toPolicyReservation } from '../store/policy-settings.js';
+import { loadUsage } from './usage.js';
 
 function toPolicyJob(row: JobRow): PolicyJob {
   return {
@@ -16,6 +18,7 @@ function toPolicyJob(row: JobRow): PolicyJob {
     deadline: row.spec.deadline === undefined ? null : Date.parse(row.spec.deadline),
     etaP50S: row.spec.eta_p50_s ?? null,
     etaP90S: row.spec.eta_p90_s ?? null,
+    timeoutS: row.spec.timeout_s ?? null,
   };
 }
 
@@ -24,8 +27,16 @@ export interface LoadedSnapshot {
   queuedRows: Map<number, JobRow>;
 }
 
-/** Read what the policy needs: the queue and every job that uses capacity. */
-export async function loadSnapshot(db: Knex, capacity: Resources, now: Date): Promise<LoadedSnapshot> {
+/**
+ * Read what the policy needs: the queue, every job that uses capacity, the reservations that
+ * have not ended and, when `halfLifeS` is given, each user's decayed past usage.
+ */
+export async function loadSnapshot(
+  db: Knex,
+  capacity: Resources,
+  now: Date,
+  halfLifeS: number | null,
+): Promise<LoadedSnapshot> {
   const rows = await db<JobRow>('jobs').whereIn('state', ['queued', 'starting', 'running']).orderBy('id');
   const queuedRows = new Map<number, JobRow>();
   const queued: PolicyJob[] = [];
@@ -40,5 +51,7 @@ export async function loadSnapshot(db: Knex, capacity: Resources, now: Date): Pr
     const startedAt = row.started_at ?? row.updated_at;
     running.push({ ...toPolicyJob(row), startedAt: new Date(startedAt).getTime() });
   }
-  return { snapshot: { now: now.getTime(), capacity, running, queued }, queuedRows };
+  const reservations = (await listReservations(db, now)).map(toPolicyReservation);
+  const usage = halfLifeS === null ? [] : await loadUsage(db, now, halfLifeS);
+  return { snapshot: { now: now.getTime(), capacity, running, queued, reservations, usage }, queuedRows };
 }

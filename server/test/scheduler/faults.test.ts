@@ -40,11 +40,12 @@ describe(`job faults on ${storeKindUnderTest()}`, () => {
   });
 
   it('stops a job that passes its timeout and says so', async () => {
-    const job = await submit(inlineNotebookJob(['import time; time.sleep(120)'], { timeout_s: 2 }));
+    const job = await submit(inlineNotebookJob(['import time; time.sleep(120)'], { timeout_s: 5 }));
+    await waitFor(() => existsSync(path.join(service.config.dataDir, 'jobs', String(job.job_id), 'attempt-1', 'started')));
     const done = await waitForState(service.url, job.job_id, undefined, 30_000);
     expect(done.state).toBe('failed');
     expect(done.reason?.code).toBe('timeout');
-    expect(done.reason?.message).toMatch(/timeout of 2 s; raise timeout_s/);
+    expect(done.reason?.message).toMatch(/timeout of 5 s; raise timeout_s/);
     expect(isAlive(runnerPid(job.job_id))).toBe(false);
   });
 

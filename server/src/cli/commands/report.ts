@@ -6,23 +6,39 @@ import {
   renderSparkReport,
   type SparkReport,
 } from '../../observe/spark-report/index.js';
-import { CliError, EXIT } from '../client.js';
+import { renderJobReport } from '../../observe/job-report/render-text.js';
+import type { JobReport } from '../../observe/job-report/types.js';
+import { CliError, EXIT, getJson, serverUrl } from '../client.js';
 
 interface ReportOptions {
-  sparkEventLog: string;
+  sparkEventLog?: string;
   json?: boolean;
   maxExecutors?: number;
+  url?: string;
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('Analyze a finished (or cut-off) Spark application from its event log: stages, shuffle, spill, GC, executors and hints.')
-    .requiredOption('--spark-event-log <file>', 'Spark event log file, plain or zstd-compressed (from spark.eventLog.dir)')
+    .description(
+      "Print a job's post-run report (runtime against prediction, queue wait, core-hours, attempts, cell times, Spark analysis), " +
+        'or analyze a Spark application from its event log alone: stages, shuffle, spill, GC, executors and hints.',
+    )
+    .argument('[id]', 'job id whose report to fetch from the scheduler')
+    .option('--spark-event-log <file>', 'Spark event log file, plain or zstd-compressed (from spark.eventLog.dir)')
     .option('--json', 'print the report as JSON')
     .option('--max-executors <n>', 'executor ceiling to measure executor use against, such as the pool limit', parseExecutorCount)
-    .action(async (options: ReportOptions) => {
-      const report = await readReport(options);
+    .option('--url <url>', 'scheduler URL for a job report (default DOFC_URL or http://127.0.0.1:8780)')
+    .action(async (id: string | undefined, options: ReportOptions) => {
+      if ((id === undefined) === (options.sparkEventLog === undefined)) {
+        throw new CliError('Give one job id (such as "dofc report 12") or --spark-event-log FILE, but not both.', EXIT.invalidInput);
+      }
+      if (id !== undefined) {
+        const report = await getJson<JobReport>(serverUrl(options.url), `/jobs/${encodeURIComponent(id)}/report`);
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderJobReport(report));
+        return;
+      }
+      const report = await readReport(options.sparkEventLog as string, options.maxExecutors);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderSparkReport(report));
     });
 }
@@ -36,12 +52,11 @@ function parseExecutorCount(value: string): number {
 }
 
 /** Reads the log, turning a missing or unreadable file and a file that is not an event log into exit code 2. */
-async function readReport(options: ReportOptions): Promise<SparkReport> {
-  const file = options.sparkEventLog;
+async function readReport(file: string, maxExecutors: number | undefined): Promise<SparkReport> {
   await requireRegularFile(file);
 
   try {
-    return await analyzeSparkEventLogFile(file, options.maxExecutors === undefined ? {} : { maxExecutors: options.maxExecutors });
+    return await analyzeSparkEventLogFile(file, maxExecutors === undefined ? {} : { maxExecutors });
   } catch (error) {
     if (error instanceof SparkEventLogError) {
       throw new CliError(`Cannot read the Spark event log ${file}. ${error.message}`, EXIT.invalidInput);

@@ -1,11 +1,17 @@
 import type { Knex } from 'knex';
 import * as jobs from './001-jobs.js';
+import * as preflight from './002-preflight.js';
+import * as policySettings from './005-policy-settings.js';
 
 /**
  * The numbered, forward-only migrations, listed in code so that the compiled server and the
  * tests load the same modules without scanning a folder.
  */
-const MIGRATIONS: ReadonlyArray<[string, Knex.Migration]> = [['001-jobs', jobs]];
+const MIGRATIONS: ReadonlyArray<[string, Knex.Migration]> = [
+  ['001-jobs', jobs],
+  ['002-preflight', preflight],
+  ['005-policy-settings', policySettings],
+];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigrations: async () => [...MIGRATIONS],

@@ -1,0 +1,121 @@
+import { Router } from 'express';
+import type { z } from 'zod';
+import {
+  PolicySettingsRequestSchema,
+  ReservationRequestSchema,
+  type PolicySettingsView,
+} from '../../contract/admin.js';
+import { describeFirstIssue } from '../../contract/validation-message.js';
+import { ConflictError, InvalidInputError, NotFoundError, RejectedError } from '../../jobs/errors.js';
+import { PolicyConfigError, validatePolicyConfig, type DofcPolicyConfigInput } from '../../policy/config.js';
+import {
+  cancelReservation,
+  insertReservation,
+  listReservations,
+  loadPolicySettings,
+  storePolicySettings,
+  toReservationView,
+  type StoredPolicySettings,
+} from '../../store/policy-settings.js';
+import { requestActor } from '../actor.js';
+import type { ApiServices } from '../services.js';
+
+function settingsView(stored: StoredPolicySettings): PolicySettingsView {
+  return {
+    settings: stored.settings as Record<string, unknown>,
+    effective: validatePolicyConfig(stored.settings) as unknown as Record<string, unknown>,
+    version: stored.version,
+    updated_by: stored.updatedBy,
+    updated_at: stored.updatedAt === null ? null : new Date(stored.updatedAt).toISOString(),
+  };
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown, code: string): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problem = describeFirstIssue(parsed.error, body);
+  throw new InvalidInputError(code, problem.message, problem.field);
+}
+
+/**
+ * Routes under /admin: the scheduling policy's settings (pools, calendar, caps, fair share,
+ * preemption) and capacity reservations.
+ * TODO: restrict to admins once requests are authenticated.
+ */
+export function adminRouter(services: ApiServices): Router {
+  const router = Router();
+  const { db } = services;
+
+  router.get('/policy', async (_request, response) => {
+    response.json(settingsView(await loadPolicySettings(db)));
+  });
+
+  router.put('/policy', async (request, response) => {
+    const body = parseBody(PolicySettingsRequestSchema, request.body, 'invalid_policy_settings');
+    const settings = body.settings as DofcPolicyConfigInput;
+    try {
+      validatePolicyConfig(settings);
+    } catch (error) {
+      if (error instanceof PolicyConfigError) {
+        throw new InvalidInputError('invalid_policy_settings', error.message, `settings.${error.field}`);
+      }
+      throw error;
+    }
+
+    const actor = requestActor(request);
+    const stored = await db.transaction(async (trx) => {
+      const current = await loadPolicySettings(trx);
+      if (body.expected_version !== undefined && body.expected_version !== current.version) {
+        throw new ConflictError(
+          'policy_settings_changed',
+          `The policy settings are at version ${current.version}, not ${body.expected_version}: someone saved in between. Reload them and apply your change again.`,
+        );
+      }
+      await storePolicySettings(trx, settings, current.version + 1, actor, services.now());
+      return loadPolicySettings(trx);
+    });
+    services.logger.info({ version: stored.version, actor }, 'policy settings changed');
+    services.onJobsChanged();
+    response.json(settingsView(stored));
+  });
+
+  router.get('/reservations', async (_request, response) => {
+    const rows = await listReservations(db, services.now());
+    response.json({ reservations: rows.map(toReservationView) });
+  });
+
+  router.post('/reservations', async (request, response) => {
+    const reservation = parseBody(ReservationRequestSchema, request.body, 'invalid_reservation');
+    const capacity = services.capacity;
+    if (reservation.cores > capacity.cores || reservation.mem_gb > capacity.memGb) {
+      throw new RejectedError(
+        'reservation_larger_than_cluster',
+        `The reservation asks for ${reservation.cores} cores and ${reservation.mem_gb} GB, but the cluster has ${capacity.cores} cores and ${capacity.memGb} GB; reserve less.`,
+      );
+    }
+    if (Date.parse(reservation.ends_at) <= services.now().getTime()) {
+      throw new InvalidInputError('invalid_reservation', `ends_at ${reservation.ends_at} is in the past; book a window that has not ended.`, 'ends_at');
+    }
+
+    const actor = requestActor(request);
+    const row = await insertReservation(db, reservation, actor, services.now());
+    services.logger.info({ reservationId: row.id, actor }, 'reservation created');
+    services.onJobsChanged();
+    response.status(201).json(toReservationView(row));
+  });
+
+  router.delete('/reservations/:id', async (request, response) => {
+    const id = Number(request.params['id']);
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      throw new InvalidInputError('invalid_reservation_id', `Reservation id ${JSON.stringify(request.params['id'])} is invalid; ids are positive whole numbers.`, 'id');
+    }
+    if (!(await cancelReservation(db, id, services.now()))) {
+      throw new NotFoundError('reservation_not_found', `Reservation ${id} does not exist or was already cancelled; list them with GET /admin/reservations.`);
+    }
+    services.logger.info({ reservationId: id, actor: requestActor(request) }, 'reservation cancelled');
+    services.onJobsChanged();
+    response.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import type { PreflightAnalysis } from '../../preflight/analysis.js';
+import { formatSeconds } from '../../preflight/summary.js';
+import { callApi, serverUrl } from '../client.js';
+import { buildSubmission } from './submit.js';
+
+interface PreflightOptions {
+  label: string;
+  priority: string;
+  owner?: string;
+  team?: string;
+  json?: boolean;
+  url?: string;
+}
+
+export function registerPreflightCommand(program: Command): void {
+  program
+    .command('preflight')
+    .description('Analyse a notebook or script as a submission would, without submitting it: ETA, shuffle, cost, flags and label verdict.')
+    .argument('<file>', 'the notebook or script; its folder resolves relative input paths')
+    .option('--label <L|H>', 'L for light, interactive work; H for heavy work', 'L')
+    .option('--priority <P0|P1|P2>', 'priority band, P0 highest', 'P2')
+    .option('--owner <user>', 'owner whose history estimates the runtime (default: the login name)')
+    .option('--team <team>', 'team the job would count against', 'default')
+    .option('--json', 'print the analysis as JSON')
+    .option('--url <url>', 'scheduler URL (default DOFC_URL or http://127.0.0.1:8780)')
+    .action(async (file: string, options: PreflightOptions) => {
+      const submission = await buildSubmission(file, options, new Date());
+      const response = await callApi(serverUrl(options.url), '/preflight', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(submission),
+      });
+      const analysis = (await response.json()) as PreflightAnalysis;
+      process.stdout.write(options.json ? `${JSON.stringify(analysis, null, 2)}\n` : formatAnalysis(file, analysis));
+    });
+}
+
+/** Formats the analysis as a few lines for the terminal. */
+export function formatAnalysis(file: string, analysis: PreflightAnalysis): string {
+  const seconds = (value: number | null): string => (value === null ? 'unknown' : formatSeconds(value));
+  const label = analysis.label;
+  const lines = [
+    `Pre-flight of ${file}`,
+    `  eta_p50_s ${seconds(analysis.eta_p50_s)}, eta_p90_s ${seconds(analysis.eta_p90_s)} (${analysis.eta_basis}, ${analysis.history_runs} past runs)`,
+    `  finish ETA if started now: ${analysis.finish_eta ?? 'unknown'} (p90 ${analysis.finish_eta_p90 ?? 'unknown'})`,
+    `  inputs ${analysis.inputs.length}, ${analysis.input_bytes} bytes; est_shuffle_gb ${analysis.est_shuffle_gb}`,
+    `  cost ${analysis.cost_core_hours === null ? 'unknown' : `${analysis.cost_core_hours} core-hours`}`,
+    label.moved
+      ? `  label ${label.requested} -> ${label.verdict} (${label.pool} pool): ${label.reason?.message ?? ''}`
+      : `  label ${label.verdict} kept (${label.pool} pool)`,
+  ];
+  for (const input of analysis.inputs) {
+    const size = input.bytes === null ? (input.note ?? 'not measured') : `${input.bytes} bytes, ${input.format}, ${input.files} files`;
+    lines.push(`  input ${input.path} (${input.origin}): ${size}`);
+  }
+  for (const flag of analysis.flags) {
+    lines.push(`  ${flag.severity} ${flag.id}${flag.cell === null ? '' : ` (cell ${flag.cell})`}: ${flag.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

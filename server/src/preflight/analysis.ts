@@ -1,0 +1,33 @@
+import type { Label, PoolName } from '../contract/job-spec.js';
+import type { Reason } from '../contract/job-view.js';
+import type { InspectedFlag } from './inspector-process.js';
+import type { MeasuredInput } from './input-measure.js';
+import type { RuntimeEstimate } from './runtime-estimate.js';
+
+/** The stored and returned result of a pre-flight analysis (JSON field names, as the API shows them). */
+export interface PreflightAnalysis {
+  fingerprint: string;
+  eta_p50_s: number | null;
+  eta_p90_s: number | null;
+  eta_basis: RuntimeEstimate['basis'];
+  history_runs: number;
+  calibration_runs: number;
+  /** When the job would finish if it started at analysis time: queue waits are not included. */
+  finish_eta: string | null;
+  finish_eta_p90: string | null;
+  input_bytes: number;
+  inputs: MeasuredInput[];
+  est_shuffle_gb: number;
+  /** Cores held times the p50 runtime, in core-hours; null without a runtime estimate. */
+  cost_core_hours: number | null;
+  uses_spark: boolean;
+  operations: Record<string, number>;
+  flags: InspectedFlag[];
+  label: {
+    requested: Label;
+    verdict: Label;
+    pool: PoolName;
+    moved: boolean;
+    reason: Reason | null;
+  };
+}
