@@ -6,6 +6,7 @@ import { jobsRouter } from './routes/jobs.js';
 import { preflightRouter } from './routes/preflight.js';
 import { observeRouter } from './routes/observe.js';
 import { adminRouter } from './routes/admin.js';
+import { recurringRouter } from './routes/recurring.js';
 import type { ApiServices } from './services.js';
 
 /** A notebook snapshot plus its JobSpec; larger bodies are rejected with 413. */
@@ -37,6 +38,7 @@ export function createApp(services: ApiServices): Express {
   app.use('/jobs', jobsRouter(services));
   app.use('/preflight', preflightRouter(services));
   app.use('/admin', adminRouter(services));
+  app.use('/recurring', recurringRouter(services));
 
   app.use((request, response) => {
     response.status(404).json({ error: 'not_found', message: `No route for ${request.method} ${request.path}; see /openapi.json.` });

@@ -6,6 +6,7 @@ import { registerLogsCommand } from './commands/logs.js';
 import { registerOutputCommand } from './commands/output.js';
 import { registerPreflightCommand } from './commands/preflight.js';
 import { registerEtaEvalCommand } from './commands/eta-eval.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerLogsCommand(program);
   registerOutputCommand(program);
   registerReportCommand(program);
+  registerReplayCommand(program);
   registerPreflightCommand(program);
   registerEtaEvalCommand(program);
   return program;

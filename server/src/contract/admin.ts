@@ -3,8 +3,14 @@ import { z } from 'zod';
 /** An admin's booking of Heavy capacity for one team or one user over a window. */
 export const ReservationRequestSchema = z
   .strictObject({
-    team: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
-    owner: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/).optional(),
+    team: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{1,64}$/)
+      .optional(),
     cores: z.number().positive().max(1_000_000),
     mem_gb: z.number().positive().max(100_000_000),
     starts_at: z.iso.datetime({ offset: true }),

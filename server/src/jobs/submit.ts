@@ -19,12 +19,15 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
-
 /**
  * Validate a submission, snapshot its source and store the job as `submitted`, all in one
  * transaction. A repeated Idempotency-Key with the same body returns the first job.
  */
-export async function submitJob(db: Knex, body: unknown, options: SubmitOptions): Promise<SubmitResult> {
+export async function submitJob(
+  db: Knex,
+  body: unknown,
+  options: SubmitOptions,
+): Promise<SubmitResult> {
   const { submission, content, pool } = await validateSubmission(body, options.capacity);
 
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -35,7 +38,9 @@ export async function submitJob(db: Knex, body: unknown, options: SubmitOptions)
   }
 
   try {
-    const job = await db.transaction((trx) => insertJob(trx, submission, content, pool, options, requestHash));
+    const job = await db.transaction((trx) =>
+      insertJob(trx, submission, content, pool, options, requestHash),
+    );
     return { job, replayed: false };
   } catch (error) {
     // Two requests with one key raced; the loser returns the winner's job.
@@ -76,7 +81,9 @@ async function insertJob(
   const { content: _inline, ...sourceWithoutContent } = submission.source;
   const [inserted] = await trx<JobRow>('jobs')
     .insert({
-      name: submission.name ?? (submission.source.path !== undefined ? path.basename(submission.source.path) : null),
+      name:
+        submission.name ??
+        (submission.source.path !== undefined ? path.basename(submission.source.path) : null),
       owner: submission.owner,
       team: submission.team,
       label: submission.label,
@@ -113,7 +120,10 @@ async function insertJob(
     kind: submission.source.kind,
     path: submission.source.path ?? null,
     content,
-    setup_cells: submission.source.setup_cells === undefined ? null : JSON.stringify(submission.source.setup_cells),
+    setup_cells:
+      submission.source.setup_cells === undefined
+        ? null
+        : JSON.stringify(submission.source.setup_cells),
   });
   await trx('job_events').insert({
     job_id: row.id,
@@ -129,5 +139,7 @@ async function insertJob(
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
+  );
 }

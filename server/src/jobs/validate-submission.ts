@@ -1,6 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { demandOf, JobSubmissionSchema, MAX_SOURCE_BYTES, poolForLabel, type PoolName } from '../contract/job-spec.js';
+import {
+  demandOf,
+  JobSubmissionSchema,
+  MAX_SOURCE_BYTES,
+  poolForLabel,
+  type PoolName,
+} from '../contract/job-spec.js';
 import { outlineNotebook } from '../contract/notebook.js';
 import { describeFirstIssue } from '../contract/validation-message.js';
 import type { Resources } from '../policy/types.js';
@@ -8,7 +14,7 @@ import { InvalidInputError, RejectedError } from './errors.js';
 
 export type ParsedSubmission = ReturnType<typeof JobSubmissionSchema.parse>;
 
-/** A submission that passed every check, with its source snapshot and what it asks for. */
+/** A submission that passed every check, with its source snapshot and the resources it requests. */
 export interface ValidSubmission {
   submission: ParsedSubmission;
   content: string;
@@ -21,7 +27,10 @@ export interface ValidSubmission {
  * ETA order, the source (read now when only a path is given) and the size against the cluster.
  * Throws InvalidInputError (400) or RejectedError (422) naming the value and the fix.
  */
-export async function validateSubmission(body: unknown, capacity: Resources): Promise<ValidSubmission> {
+export async function validateSubmission(
+  body: unknown,
+  capacity: Resources,
+): Promise<ValidSubmission> {
   const parsed = JobSubmissionSchema.safeParse(body);
   if (!parsed.success) {
     const problem = describeFirstIssue(parsed.error, body);
@@ -48,7 +57,7 @@ function checkEtaOrder(submission: ParsedSubmission): void {
   }
 }
 
-/** The source text to store: the inline content, or the file read now so later edits do not change the job. */
+/** Return the source text to store: the inline content, or the file read now so later edits do not change the job. */
 async function snapshotSource(source: ParsedSubmission['source']): Promise<string> {
   if (source.content !== undefined) return source.content;
   const file = source.path as string;
@@ -96,4 +105,3 @@ function checkFitsCluster(demand: Resources, capacity: Resources): void {
     );
   }
 }
-

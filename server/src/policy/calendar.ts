@@ -17,7 +17,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * Business hours in the cluster's zone. A local day is numbered by days since 1970-01-01 in
  * local time. Each day's window is built with luxon from the wall-clock times, so a DST change
  * moves the epoch instants and not the local hours. Days and zone offsets are memoized because a
- * replay asks about the same few days many thousands of times.
+ * replay looks up the same few days many thousands of times.
  */
 export class BusinessCalendar {
   private readonly windows = new Map<number, BusinessWindow | null>();
@@ -39,7 +39,7 @@ export class BusinessCalendar {
     return this.config.timeZone;
   }
 
-  /** The zone's offset from UTC at `at`, in milliseconds. */
+  /** Returns the zone's offset from UTC at `at`, in milliseconds. */
   offsetMs(at: number): number {
     const bucket = Math.floor(at / OFFSET_BUCKET_MS);
     let offset = this.offsets.get(bucket);
@@ -50,7 +50,7 @@ export class BusinessCalendar {
     return offset;
   }
 
-  /** The number of the local day that contains `at`. */
+  /** Returns the number of the local day that contains `at`. */
   localDay(at: number): number {
     return Math.floor((at + this.offsetMs(at)) / DAY_MS);
   }
@@ -60,7 +60,7 @@ export class BusinessCalendar {
     return ((((day + 3) % 7) + 7) % 7) + 1;
   }
 
-  /** The business window of a local day, or null on a weekend day or holiday. */
+  /** Returns the business window of a local day, or null on a weekend day or holiday. */
   windowOf(day: number): BusinessWindow | null {
     const cached = this.windows.get(day);
     if (cached !== undefined) return cached;
@@ -80,7 +80,7 @@ export class BusinessCalendar {
   }
 
   /**
-   * Every instant in (from, to] at which business hours begin or end, in time order, with the
+   * Lists every instant in (from, to] at which business hours begin or end, in time order, with the
    * state that starts there.
    */
   transitionsBetween(from: number, to: number): { at: number; business: boolean }[] {

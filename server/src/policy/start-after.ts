@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { BusinessCalendar } from './calendar.js';
 import { minutesOf, type DofcPolicyConfig } from './config.js';
 
@@ -43,9 +42,4 @@ function nextOffPeak(now: number, config: Pick<DofcPolicyConfig, 'timeZone' | 'c
   const offPeak = calendar.wallClock(today, minutesOf(config.calendar.offPeakStart));
   if (now < window.start || now >= offPeak) return now;
   return offPeak;
-}
-
-/** The local wall-clock text of an epoch time, for messages and tests. */
-export function localClock(at: number, timeZone: string): string {
-  return DateTime.fromMillis(at, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mmZZ");
 }

@@ -8,10 +8,10 @@ import { TraceInputError, type SwfTrace } from './swf.js';
 
 /**
  * The evaluation of RLScheduler (Zhang et al., SC 2020; DIR-LAB/deep-batch-scheduler,
- * compare-make-table.py and HPCSimPickJobs.py): sequences of 1,024 consecutive jobs whose first
- * index is drawn uniformly from [1024, jobs - 1024 - 1), each replayed alone on an empty machine,
- * scored by the mean bounded slowdown max(1, (wait + run) / max(run, 10)) of its jobs, and the
- * scores averaged over the sequences. Requested time defaults to the runtime when the trace has
+ * compare-make-table.py and HPCSimPickJobs.py). It takes sequences of 1,024 consecutive jobs
+ * whose first index is drawn uniformly from [1024, jobs - 1024 - 1). Each sequence is replayed
+ * alone on an empty machine and scored by the mean bounded slowdown
+ * max(1, (wait + run) / max(run, 10)) of its jobs, and the scores are averaged. Requested time defaults to the runtime when the trace has
  * none. The published table used 10 sequences drawn by NumPy with seed 1; this draws its own
  * with a seeded generator, so the sequences differ.
  */

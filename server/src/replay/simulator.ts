@@ -18,8 +18,8 @@ import type {
 import type { TraceJob } from './mapping.js';
 
 /**
- * Event-driven replay in virtual time. The clock jumps from event to event (an arrival, a job's
- * end, a calendar change, a planned start, a check of the interactive signal), and at each event
+ * Event-driven replay in virtual time. The clock jumps from event to event: an arrival, a job's
+ * end, a calendar change, a planned start or a check of the interactive signal. At each event
  * the simulator builds a snapshot and calls the same `Policy.decide` the live scheduler calls.
  * Jobs run for their trace runtime; a paused job keeps what it has done and later runs the rest.
  */
@@ -89,9 +89,9 @@ class Simulation {
     (a, b) => a.at - b.at || a.id - b.id,
   );
   /**
-   * The next planned start and the next signal check. Each decision replaces both, because it
-   * recomputes every plan; a heap of all past wake-ups would keep firing stale ones and could
-   * chain into a wake-up every few milliseconds.
+   * Next planned start and next signal check. Each decision replaces both, because it recomputes
+   * every plan. A heap of all past wake-ups would keep firing stale ones, and those could chain
+   * into a wake-up every few milliseconds.
    */
   private plannedWake = Infinity;
   private signalWake = Infinity;
@@ -133,8 +133,8 @@ class Simulation {
 
     for (;;) {
       const arrival = this.jobs[next]?.job.submittedAt ?? Infinity;
-      // Calendar changes matter only while jobs hold capacity (floor accounting and reclaim);
-      // a job that waits for a floor change has a planned start, which wakes the replay anyway.
+      // Calendar changes matter only while jobs run, for floor accounting and reclaim. A job that
+      // waits for a floor change has a planned start, which wakes the replay anyway.
       const transition = this.running.size > 0 ? nextTransition : Infinity;
       const now = Math.min(arrival, this.nextCompletion(), this.nextWake(), transition);
       if (now === Infinity) break;
@@ -307,7 +307,7 @@ class Simulation {
     outcome.promisedStart = plannedStart;
   }
 
-  /** Counts entries into a state where Heavy holds part of the interactive floor. */
+  /** Counts entries into a state where Heavy uses part of the interactive floor. */
   private updateFloorState(now: number): void {
     const business = this.options.calendar.isBusinessTime(now);
     const limit = heavyLimit(this.options.capacity, business, this.options.floorConfig);
@@ -316,7 +316,7 @@ class Simulation {
     this.violating = violating;
   }
 
-  /** The interactive signal: p95 of how long the waiting interactive jobs have waited so far. */
+  /** Records the interactive signal: p95 of how long the waiting interactive jobs have waited. */
   private recordSample(now: number): void {
     const signal = this.options.signal;
     if (signal === null) return;

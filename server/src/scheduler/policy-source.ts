@@ -4,7 +4,7 @@ import { dofcPolicy } from '../policy/dofc.js';
 import type { Policy } from '../policy/types.js';
 import { loadPolicySettings } from '../store/policy-settings.js';
 
-/** Where each cycle gets its policy, so admins can change settings without a restart. */
+/** The provider of each cycle's policy, so admins can change settings without a restart. */
 export interface PolicySource {
   readonly name: string;
   current(db: Knex): Promise<Policy>;
@@ -16,8 +16,8 @@ export function fixedPolicy(policy: Policy): PolicySource {
 }
 
 /**
- * The DOFC policy built from the settings stored by the admin API. It is rebuilt only when the
- * settings' version changes; a stored version that no longer validates keeps the last good one.
+ * Build the DOFC policy from the settings stored by the admin API. It is rebuilt only when the
+ * settings' version changes, and a stored version that no longer validates keeps the last good one.
  */
 export function storedDofcPolicy(logger: Logger): PolicySource {
   let cached: { version: number; policy: Policy } | null = null;
@@ -30,7 +30,10 @@ export function storedDofcPolicy(logger: Logger): PolicySource {
         cached = { version: stored.version, policy: dofcPolicy(stored.settings) };
         logger.info({ version: stored.version }, 'policy settings loaded');
       } catch (error) {
-        logger.error({ err: error, version: stored.version }, 'stored policy settings are invalid; keeping the previous ones');
+        logger.error(
+          { err: error, version: stored.version },
+          'stored policy settings are invalid; keeping the previous ones',
+        );
         if (cached === null) cached = { version: stored.version, policy: dofcPolicy() };
       }
       return cached.policy;

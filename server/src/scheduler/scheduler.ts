@@ -26,6 +26,7 @@ import { recordFinishedRun } from '../preflight/run-history.js';
 import type { AttemptRow, JobRow } from '../store/job-rows.js';
 import { judgeAttemptEnd } from './attempt-end.js';
 import { forEachConcurrently } from './concurrency.js';
+import { fireRecurringTicks } from './recurring-ticks.js';
 import type { PolicySource } from './policy-source.js';
 import { recoverAttempts } from './recovery.js';
 import { loadSnapshot } from './snapshot.js';
@@ -48,9 +49,9 @@ type ActiveAttempt = { job: JobRow; attempt: AttemptRow };
 const PREFLIGHT_CONCURRENCY = 4;
 
 /**
- * The loop around the policy core. Each cycle runs five phases: pre-flight of new jobs, due
- * retries, watching running attempts (progress, stop requests, ends), then a policy decision
- * whose starts and waits are applied to the store.
+ * The loop around the policy core. Each cycle runs six phases: due ticks of recurring
+ * schedules, pre-flight of new jobs, due retries, watching running attempts (progress, stop
+ * requests, ends), then a policy decision whose starts and waits are applied to the store.
  */
 export class Scheduler {
   private readonly db: Knex;
@@ -111,6 +112,7 @@ export class Scheduler {
     const started = performance.now();
     const log = this.log.child({ cycle: this.cycle });
 
+    const recurring = await fireRecurringTicks(this.db, this.options.capacity, this.now(), this.log);
     const preflighted = await this.preflightNewJobs();
     const retried = await this.requeueDueRetries();
     const watched = await this.watchActiveAttempts();
@@ -119,6 +121,7 @@ export class Scheduler {
 
     log.debug(
       {
+        recurring,
         preflighted,
         retried,
         watched,
@@ -361,16 +364,28 @@ export class Scheduler {
 
     let attempt: number;
     try {
-      attempt = await this.db.transaction((trx) =>
-        claimForStart(
+      attempt = await this.db.transaction(async (trx) => {
+        const claimed = await claimForStart(
           trx,
           row,
           executor.name,
           (n) => executor.attemptDir(row.id, n),
           this.now(),
           decision.reason,
-        ),
-      );
+        );
+        // Every use of the critical lane is recorded with who approved it.
+        if (decision.lane === 'critical') {
+          await recordEvent(trx, {
+            jobId: row.id,
+            at: this.now(),
+            type: 'critical_lane_used',
+            code: 'critical_lane',
+            message: decision.reason.message,
+            data: { approved_by: row.critical_approved_by, attempt: claimed },
+          });
+        }
+        return claimed;
+      });
     } catch (error) {
       // Cancelled or claimed elsewhere since the snapshot was read.
       if (error instanceof ConflictError) return false;

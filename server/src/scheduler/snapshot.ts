@@ -19,6 +19,7 @@ function toPolicyJob(row: JobRow): PolicyJob {
     etaP50S: row.spec.eta_p50_s ?? null,
     etaP90S: row.spec.eta_p90_s ?? null,
     timeoutS: row.spec.timeout_s ?? null,
+    criticalApproved: row.critical_approved_at !== null,
   };
 }
 

@@ -6,12 +6,18 @@ import type { UsageRecord } from '../policy/types.js';
 const HALF_LIVES_READ = 10;
 
 /**
- * Each user's decayed past usage from finished attempts, for fair-share ordering. What running
- * jobs hold now is counted by the policy from the snapshot, not here.
+ * Load each user's decayed past usage from finished attempts, for fair-share ordering. The
+ * policy counts what running jobs use now from the snapshot, not here.
  */
 export async function loadUsage(db: Knex, now: Date, halfLifeS: number): Promise<UsageRecord[]> {
   const since = new Date(now.getTime() - HALF_LIVES_READ * halfLifeS * 1000);
-  const rows: Array<{ owner: string; cores: number; mem_gb: number; started_at: Date; ended_at: Date }> = await db('job_attempts as a')
+  const rows: Array<{
+    owner: string;
+    cores: number;
+    mem_gb: number;
+    started_at: Date;
+    ended_at: Date;
+  }> = await db('job_attempts as a')
     .join('jobs as j', 'j.id', 'a.job_id')
     .whereNotNull('a.started_at')
     .whereNotNull('a.ended_at')
@@ -22,7 +28,12 @@ export async function loadUsage(db: Knex, now: Date, halfLifeS: number): Promise
   for (const row of rows) {
     const start = new Date(row.started_at).getTime();
     const end = new Date(row.ended_at).getTime();
-    const attempt = accrueUsage({ owner: row.owner, coreSeconds: 0, memGbSeconds: 0, asOf: start }, { cores: row.cores, memGb: row.mem_gb }, end, halfLifeS);
+    const attempt = accrueUsage(
+      { owner: row.owner, coreSeconds: 0, memGbSeconds: 0, asOf: start },
+      { cores: row.cores, memGb: row.mem_gb },
+      end,
+      halfLifeS,
+    );
     const total = byOwner.get(row.owner);
     if (total === undefined) {
       byOwner.set(row.owner, attempt);

@@ -24,6 +24,8 @@ export interface JobRow {
   not_before: Date | null;
   retry_at: Date | null;
   cancel_requested_at: Date | null;
+  critical_approved_at: Date | null;
+  critical_approved_by: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
   submitted_at: Date;

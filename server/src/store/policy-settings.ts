@@ -18,10 +18,17 @@ interface SettingsRow {
 }
 
 /** Read the admin's policy settings; version 0 with no settings means the defaults apply. */
-export async function loadPolicySettings(db: Knex | Knex.Transaction): Promise<StoredPolicySettings> {
+export async function loadPolicySettings(
+  db: Knex | Knex.Transaction,
+): Promise<StoredPolicySettings> {
   const row = (await db('policy_settings').where({ id: 1 }).first()) as SettingsRow | undefined;
   if (row === undefined) return { settings: {}, version: 0, updatedBy: null, updatedAt: null };
-  return { settings: row.settings, version: row.version, updatedBy: row.updated_by, updatedAt: row.updated_at };
+  return {
+    settings: row.settings,
+    version: row.version,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Write new settings as the next version. The caller validated them and checked the version. */
@@ -68,7 +75,10 @@ export function toReservationView(row: ReservationRow): ReservationView {
 }
 
 /** Reservations not cancelled whose window has not ended by `now`, soonest first. */
-export async function listReservations(db: Knex | Knex.Transaction, now: Date): Promise<ReservationRow[]> {
+export async function listReservations(
+  db: Knex | Knex.Transaction,
+  now: Date,
+): Promise<ReservationRow[]> {
   return db<ReservationRow>('reservations')
     .whereNull('cancelled_at')
     .andWhere('ends_at', '>', now)
@@ -98,8 +108,15 @@ export async function insertReservation(
 }
 
 /** Mark a reservation cancelled; returns false when it does not exist or was already cancelled. */
-export async function cancelReservation(db: Knex | Knex.Transaction, id: number, at: Date): Promise<boolean> {
-  const count = await db('reservations').where({ id }).whereNull('cancelled_at').update({ cancelled_at: at });
+export async function cancelReservation(
+  db: Knex | Knex.Transaction,
+  id: number,
+  at: Date,
+): Promise<boolean> {
+  const count = await db('reservations')
+    .where({ id })
+    .whereNull('cancelled_at')
+    .update({ cancelled_at: at });
   return count > 0;
 }
 

@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
-import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import {
+  inlineNotebookJob,
+  postJson,
+  startTestService,
+  waitForState,
+  type TestService,
+} from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 async function putJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'X-Dofc-User': 'root-admin' }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'X-Dofc-User': 'root-admin' },
+    body: JSON.stringify(body),
+  });
 }
 
 describe(`admin API on ${storeKindUnderTest()}`, () => {
@@ -19,13 +29,18 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
 
   describe('policy settings', () => {
     it('starts at version 0 with the defaults in effect', async () => {
-      const view = (await (await fetch(`${service.url}/admin/policy`)).json()) as { version: number; effective: { floor: { businessShare: number } } };
+      const view = (await (await fetch(`${service.url}/admin/policy`)).json()) as {
+        version: number;
+        effective: { floor: { businessShare: number } };
+      };
       expect(view.version).toBe(0);
       expect(view.effective.floor.businessShare).toBe(0.3);
     });
 
     it('rejects a floor outside 25 to 35 percent naming the setting', async () => {
-      const response = await putJson(`${service.url}/admin/policy`, { settings: { floor: { businessShare: 0.5 } } });
+      const response = await putJson(`${service.url}/admin/policy`, {
+        settings: { floor: { businessShare: 0.5 } },
+      });
       expect(response.status).toBe(400);
       const error = (await response.json()) as { field: string; message: string };
       expect(error.field).toBe('settings.floor.businessShare');
@@ -39,11 +54,21 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
     });
 
     it('stores a change as the next version and rejects a stale edit', async () => {
-      const saved = await putJson(`${service.url}/admin/policy`, { settings: { timeZone: 'Europe/Stockholm' }, expected_version: 0 });
+      const saved = await putJson(`${service.url}/admin/policy`, {
+        settings: { timeZone: 'Europe/Stockholm' },
+        expected_version: 0,
+      });
       expect(saved.status).toBe(200);
-      expect(await saved.json()).toMatchObject({ version: 1, updated_by: 'root-admin', settings: { timeZone: 'Europe/Stockholm' } });
+      expect(await saved.json()).toMatchObject({
+        version: 1,
+        updated_by: 'root-admin',
+        settings: { timeZone: 'Europe/Stockholm' },
+      });
 
-      const stale = await putJson(`${service.url}/admin/policy`, { settings: { timeZone: 'UTC' }, expected_version: 0 });
+      const stale = await putJson(`${service.url}/admin/policy`, {
+        settings: { timeZone: 'UTC' },
+        expected_version: 0,
+      });
       expect(stale.status).toBe(409);
     });
   });
@@ -52,20 +77,45 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
     const window = { starts_at: '2099-01-01T19:00:00Z', ends_at: '2099-01-01T23:00:00Z' };
 
     it('creates, lists and cancels a reservation', async () => {
-      const created = await postJson(service.url, '/admin/reservations', { team: 'risk', cores: 4, mem_gb: 8, ...window });
+      const created = await postJson(service.url, '/admin/reservations', {
+        team: 'risk',
+        cores: 4,
+        mem_gb: 8,
+        ...window,
+      });
       expect(created.status).toBe(201);
       const reservation = (await created.json()) as { id: number };
 
-      const listed = (await (await fetch(`${service.url}/admin/reservations`)).json()) as { reservations: Array<{ id: number; team: string }> };
-      expect(listed.reservations).toContainEqual(expect.objectContaining({ id: reservation.id, team: 'risk' }));
+      const listed = (await (await fetch(`${service.url}/admin/reservations`)).json()) as {
+        reservations: Array<{ id: number; team: string }>;
+      };
+      expect(listed.reservations).toContainEqual(
+        expect.objectContaining({ id: reservation.id, team: 'risk' }),
+      );
 
-      expect((await fetch(`${service.url}/admin/reservations/${reservation.id}`, { method: 'DELETE' })).status).toBe(204);
-      expect((await fetch(`${service.url}/admin/reservations/${reservation.id}`, { method: 'DELETE' })).status).toBe(404);
+      expect(
+        (await fetch(`${service.url}/admin/reservations/${reservation.id}`, { method: 'DELETE' }))
+          .status,
+      ).toBe(204);
+      expect(
+        (await fetch(`${service.url}/admin/reservations/${reservation.id}`, { method: 'DELETE' }))
+          .status,
+      ).toBe(404);
     });
 
     it.each([
       ['both a team and an owner', { team: 'risk', owner: 'ana', cores: 1, mem_gb: 1 }, 'team'],
-      ['an end before its start', { team: 'risk', cores: 1, mem_gb: 1, starts_at: '2099-01-02T00:00:00Z', ends_at: '2099-01-01T00:00:00Z' }, 'ends_at'],
+      [
+        'an end before its start',
+        {
+          team: 'risk',
+          cores: 1,
+          mem_gb: 1,
+          starts_at: '2099-01-02T00:00:00Z',
+          ends_at: '2099-01-01T00:00:00Z',
+        },
+        'ends_at',
+      ],
       ['no cores', { team: 'risk', cores: 0, mem_gb: 1 }, 'cores'],
     ])('rejects %s with 400', async (_case, body, field) => {
       const response = await postJson(service.url, '/admin/reservations', { ...window, ...body });
@@ -74,15 +124,24 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
     });
 
     it('rejects a reservation larger than the cluster with 422', async () => {
-      const response = await postJson(service.url, '/admin/reservations', { team: 'risk', cores: 64, mem_gb: 8, ...window });
+      const response = await postJson(service.url, '/admin/reservations', {
+        team: 'risk',
+        cores: 64,
+        mem_gb: 8,
+        ...window,
+      });
       expect(response.status).toBe(422);
     });
   });
 
   it('holds a second heavy job of the same user while the first runs', async () => {
     const sleeper = ['import time; time.sleep(4)'];
-    const first = (await (await postJson(service.url, '/jobs', inlineNotebookJob(sleeper, { owner: 'bo', label: 'H' }))).json()) as JobView;
-    const second = (await (await postJson(service.url, '/jobs', inlineNotebookJob(sleeper, { owner: 'bo', label: 'H' }))).json()) as JobView;
+    const first = (await (
+      await postJson(service.url, '/jobs', inlineNotebookJob(sleeper, { owner: 'bo', label: 'H' }))
+    ).json()) as JobView;
+    const second = (await (
+      await postJson(service.url, '/jobs', inlineNotebookJob(sleeper, { owner: 'bo', label: 'H' }))
+    ).json()) as JobView;
 
     await waitForState(service.url, first.job_id, new Set(['running']));
     const waiting = await waitForState(service.url, second.job_id, new Set(['queued']));
@@ -90,7 +149,8 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
     let reasonCode = waiting.reason?.code;
     for (let i = 0; i < 50 && reasonCode !== 'heavy_user_cap'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      reasonCode = ((await (await fetch(`${service.url}/jobs/${second.job_id}`)).json()) as JobView).reason?.code;
+      reasonCode = ((await (await fetch(`${service.url}/jobs/${second.job_id}`)).json()) as JobView)
+        .reason?.code;
     }
     expect(reasonCode).toBe('heavy_user_cap');
 

@@ -30,7 +30,8 @@ describe('dofcPolicy decisions', () => {
     expect(decision?.reason.message).toContain('30%');
   });
 
-  it('runs wide heavy work off-hours only when its p90 ends before the floor returns', () => {
+  // Off-hours, wide heavy work runs only when its p90 ends before the floor returns.
+  it('runs wide heavy work off-hours', () => {
     const short = job(1, { demand: { cores: 75, memGb: 100 }, etaP90S: 3600 });
     const long = job(2, { owner: 'bo', demand: { cores: 75, memGb: 100 }, etaP90S: 3 * 3600 });
     expect(decide(snapshot(local(7), { queued: [short] }), 1)).toMatchObject({ kind: 'start' });

@@ -3,12 +3,14 @@ import { dueTicks, RecurringScheduleError } from '../../src/policy/recurring.js'
 import { STOCKHOLM, utc } from './fixtures.js';
 
 describe('dueTicks', () => {
-  it('fires a daily job once on the spring DST day, right after the gap', () => {
+  // A skipped 02:30 fires right after the gap.
+  it('fires daily once on spring DST day', () => {
     const result = dueTicks({ cron: '30 2 * * *', timeZone: STOCKHOLM, lastFiredAt: utc(2025, 3, 29, 12), now: utc(2025, 3, 31, 12) });
     expect(result.due).toEqual([utc(2025, 3, 30, 1), utc(2025, 3, 31, 0, 30)]);
   });
 
-  it('fires a daily job once on the autumn DST day, at the first 02:30', () => {
+  // A repeated 02:30 fires at its first occurrence.
+  it('fires daily once on autumn DST day', () => {
     const result = dueTicks({ cron: '30 2 * * *', timeZone: STOCKHOLM, lastFiredAt: utc(2025, 10, 25, 12), now: utc(2025, 10, 26, 12) });
     expect(result.due).toEqual([utc(2025, 10, 26, 0, 30)]);
   });

@@ -10,7 +10,7 @@ const START = utc(2025, 3, 31);
 const MINUTE = 60_000;
 
 /**
- * A stream of P0 jobs that always has one waiting, each filling Heavy for 15 min, and one P2
+ * Builds a stream of P0 jobs that always has one waiting, each filling Heavy for 15 min, and one P2
  * job from another user submitted a minute after the stream begins.
  */
 function workload(): TraceJob[] {

@@ -5,7 +5,7 @@ import { parseSwf, TraceInputError } from '../../src/replay/swf.js';
 
 const config = validatePolicyConfig({});
 
-/** One SWF job line from the fields that matter here. */
+/** Builds one SWF job line from the fields that matter here. */
 function line(id: number, fields: { submit?: number; run: number; alloc: number; req?: number; time?: number; user?: number; group?: number }): string {
   const { submit = 0, run, alloc, req = -1, time = -1, user = -1, group = -1 } = fields;
   return `${id} ${submit} -1 ${run} ${alloc} -1 -1 ${req} ${time} -1 1 ${user} ${group} -1 -1 -1 -1 -1`;

@@ -6,8 +6,17 @@ import {
   type PolicySettingsView,
 } from '../../contract/admin.js';
 import { describeFirstIssue } from '../../contract/validation-message.js';
-import { ConflictError, InvalidInputError, NotFoundError, RejectedError } from '../../jobs/errors.js';
-import { PolicyConfigError, validatePolicyConfig, type DofcPolicyConfigInput } from '../../policy/config.js';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  RejectedError,
+} from '../../jobs/errors.js';
+import {
+  PolicyConfigError,
+  validatePolicyConfig,
+  type DofcPolicyConfigInput,
+} from '../../policy/config.js';
 import {
   cancelReservation,
   insertReservation,
@@ -17,7 +26,11 @@ import {
   toReservationView,
   type StoredPolicySettings,
 } from '../../store/policy-settings.js';
+import { isTerminal } from '../../contract/job-view.js';
+import { recordEvent } from '../../jobs/transitions.js';
+import { toJobView, type JobRow } from '../../store/job-rows.js';
 import { requestActor } from '../actor.js';
+import { parseJobId } from './jobs.js';
 import type { ApiServices } from '../services.js';
 
 function settingsView(stored: StoredPolicySettings): PolicySettingsView {
@@ -57,7 +70,11 @@ export function adminRouter(services: ApiServices): Router {
       validatePolicyConfig(settings);
     } catch (error) {
       if (error instanceof PolicyConfigError) {
-        throw new InvalidInputError('invalid_policy_settings', error.message, `settings.${error.field}`);
+        throw new InvalidInputError(
+          'invalid_policy_settings',
+          error.message,
+          `settings.${error.field}`,
+        );
       }
       throw error;
     }
@@ -94,7 +111,11 @@ export function adminRouter(services: ApiServices): Router {
       );
     }
     if (Date.parse(reservation.ends_at) <= services.now().getTime()) {
-      throw new InvalidInputError('invalid_reservation', `ends_at ${reservation.ends_at} is in the past; book a window that has not ended.`, 'ends_at');
+      throw new InvalidInputError(
+        'invalid_reservation',
+        `ends_at ${reservation.ends_at} is in the past; book a window that has not ended.`,
+        'ends_at',
+      );
     }
 
     const actor = requestActor(request);
@@ -107,14 +128,66 @@ export function adminRouter(services: ApiServices): Router {
   router.delete('/reservations/:id', async (request, response) => {
     const id = Number(request.params['id']);
     if (!Number.isSafeInteger(id) || id <= 0) {
-      throw new InvalidInputError('invalid_reservation_id', `Reservation id ${JSON.stringify(request.params['id'])} is invalid; ids are positive whole numbers.`, 'id');
+      throw new InvalidInputError(
+        'invalid_reservation_id',
+        `Reservation id ${JSON.stringify(request.params['id'])} is invalid; ids are positive whole numbers.`,
+        'id',
+      );
     }
     if (!(await cancelReservation(db, id, services.now()))) {
-      throw new NotFoundError('reservation_not_found', `Reservation ${id} does not exist or was already cancelled; list them with GET /admin/reservations.`);
+      throw new NotFoundError(
+        'reservation_not_found',
+        `Reservation ${id} does not exist or was already cancelled; list them with GET /admin/reservations.`,
+      );
     }
-    services.logger.info({ reservationId: id, actor: requestActor(request) }, 'reservation cancelled');
+    services.logger.info(
+      { reservationId: id, actor: requestActor(request) },
+      'reservation cancelled',
+    );
     services.onJobsChanged();
     response.status(204).end();
+  });
+
+  router.post('/jobs/:id/approve-critical', async (request, response) => {
+    const id = parseJobId(request.params['id']);
+    const actor = requestActor(request);
+    const job = await db.transaction(async (trx) => {
+      const row = await trx<JobRow>('jobs').where({ id }).forUpdate().first();
+      if (row === undefined)
+        throw new NotFoundError(
+          'job_not_found',
+          `Job ${id} does not exist. List jobs with "dofc status".`,
+        );
+      if (row.priority !== 'P0') {
+        throw new RejectedError(
+          'not_p0',
+          `Job ${id} is ${row.priority}; only P0 jobs may use the critical lane. Resubmit it as P0 first.`,
+        );
+      }
+      if (isTerminal(row.state)) {
+        throw new ConflictError(
+          'job_finished',
+          `Job ${id} already ended as ${row.state}; there is nothing to approve.`,
+        );
+      }
+      const now = services.now();
+      const [updated] = await trx<JobRow>('jobs')
+        .where({ id })
+        .update({ critical_approved_at: now, critical_approved_by: actor, updated_at: now })
+        .returning('*');
+      await recordEvent(trx, {
+        jobId: id,
+        at: now,
+        type: 'critical_approved',
+        code: 'critical_approved',
+        message: `${actor} approved the critical lane for this job.`,
+        data: { approved_by: actor },
+      });
+      return updated as JobRow;
+    });
+    services.logger.info({ jobId: id, actor }, 'critical lane approved');
+    services.onJobsChanged();
+    response.json(toJobView(job));
   });
 
   return router;

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import * as jobs from './001-jobs.js';
 import * as preflight from './002-preflight.js';
-import * as policySettings from './005-policy-settings.js';
+import * as policySettings from './003-policy-settings.js';
+import * as recurringAndApprovals from './004-recurring-and-approvals.js';
 
 /**
  * The numbered, forward-only migrations, listed in code so that the compiled server and the
@@ -10,7 +11,8 @@ import * as policySettings from './005-policy-settings.js';
 const MIGRATIONS: ReadonlyArray<[string, Knex.Migration]> = [
   ['001-jobs', jobs],
   ['002-preflight', preflight],
-  ['005-policy-settings', policySettings],
+  ['003-policy-settings', policySettings],
+  ['004-recurring-and-approvals', recurringAndApprovals],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
