@@ -11,6 +11,7 @@ import { fifoPolicy } from './policy/fifo.js';
 import { inspectingAnalyzer } from './preflight/inspecting-analyzer.js';
 import { loadPreflightSettings } from './preflight/settings.js';
 import { fixedPolicy, storedDofcPolicy, type PolicySource } from './scheduler/policy-source.js';
+import { ServiceMetrics } from './observe/metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase } from './store/database.js';
 import { VERSION } from './version.js';
@@ -35,8 +36,10 @@ export async function startService(
     config.spark !== null
       ? new SparkExecutor({ jobsDir, settings: config.spark, logger })
       : new LocalExecutor({ jobsDir, python: config.python, logger });
+  const metrics = new ServiceMetrics(db);
   const scheduler = new Scheduler({
     db,
+    metrics,
     executor,
     policy,
     analyzer: inspectingAnalyzer({ db, settings: loadPreflightSettings(config.python), now: () => new Date() }),
@@ -46,6 +49,7 @@ export async function startService(
   });
   const app = createApp({
     db,
+    metrics,
     capacity: config.capacity,
     executor,
     logger,

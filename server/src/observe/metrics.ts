@@ -103,21 +103,3 @@ async function countJobsByPoolAndState(db: Knex): Promise<Map<string, number>> {
   }>;
   return new Map(rows.map((row) => [`${row.pool}/${row.state}`, Number(row.count)]));
 }
-
-/*
- * The scheduler and the API of one service share its store handle, which the service creates
- * once, so the metrics of a service are found through that handle. This keeps one registry per
- * service without threading another object through the service's composition.
- * TODO: pass ServiceMetrics explicitly from service.ts to the Scheduler and createApp.
- */
-const metricsByStore = new WeakMap<Knex, ServiceMetrics>();
-
-/** Return the metrics of the service that owns `db`, creating them on first use. */
-export function metricsFor(db: Knex): ServiceMetrics {
-  let metrics = metricsByStore.get(db);
-  if (metrics === undefined) {
-    metrics = new ServiceMetrics(db);
-    metricsByStore.set(db, metrics);
-  }
-  return metrics;
-}

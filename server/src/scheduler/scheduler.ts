@@ -16,7 +16,7 @@ import {
 } from '../jobs/lifecycle.js';
 import { recordEvent } from '../jobs/transitions.js';
 import { diagnoseAttempt, diagnoseFailure } from '../observe/error-catalogue/index.js';
-import { metricsFor } from '../observe/metrics.js';
+import type { ServiceMetrics } from '../observe/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Decision, Resources } from '../policy/types.js';
 import type { DofcPolicy } from '../policy/dofc.js';
@@ -36,6 +36,7 @@ export interface SchedulerOptions {
   executor: Executor;
   policy: PolicySource;
   analyzer: PreflightAnalyzer;
+  metrics: ServiceMetrics;
   capacity: Resources;
   logger: Logger;
   /** Milliseconds a stopped runner gets between SIGTERM and SIGKILL. */
@@ -117,7 +118,7 @@ export class Scheduler {
     const retried = await this.requeueDueRetries();
     const watched = await this.watchActiveAttempts();
     const { starts, waits } = await this.decideAndApply();
-    metricsFor(this.db).observeCycle((performance.now() - started) / 1000);
+    this.options.metrics.observeCycle((performance.now() - started) / 1000);
 
     log.debug(
       {
@@ -314,7 +315,7 @@ export class Scheduler {
         await recordFinishedRun(trx, job, attempt, verdict.kind, now);
       })
       .catch(ignoreConflict);
-    metricsFor(this.db).countFinished(job.pool, verdict.kind);
+    this.options.metrics.countFinished(job.pool, verdict.kind);
     this.log.info(
       {
         jobId: job.id,
@@ -342,7 +343,7 @@ export class Scheduler {
     let starts = 0;
     let waits = 0;
     for (const decision of decisions) {
-      metricsFor(this.db).countDecision(decision.kind);
+      this.options.metrics.countDecision(decision.kind);
       const row = queuedRows.get(decision.jobId);
       if (row === undefined) continue;
       if (decision.kind === 'start') {
@@ -411,7 +412,7 @@ export class Scheduler {
       });
       const pid = await executor.start(handle);
       await this.db.transaction((trx) => markRunning(trx, row.id, attempt, pid, this.now()));
-      metricsFor(this.db).countAdmission(row.pool);
+      this.options.metrics.countAdmission(row.pool);
       log.info({ attempt, pid }, 'job started');
       return true;
     } catch (error) {

@@ -4,7 +4,6 @@ import { buildJobReport } from '../../observe/job-report/build-report.js';
 import { httpMetricsMiddleware } from '../../observe/http-metrics.js';
 import { readLiveOps } from '../../observe/live-ops/live-ops.js';
 import { LOG_SOURCES, searchLogFile, type LogQuery, type LogSource } from '../../observe/live-ops/log-search.js';
-import { metricsFor } from '../../observe/metrics.js';
 import type { AttemptRow, JobRow } from '../../store/job-rows.js';
 import type { ApiServices } from '../services.js';
 import { parseJobId } from './jobs.js';
@@ -20,7 +19,7 @@ const MAX_SEARCH_TEXT = 500;
  */
 export function observeRouter(services: ApiServices): Router {
   const router = Router();
-  const metrics = metricsFor(services.db);
+  const metrics = services.metrics;
   router.use(httpMetricsMiddleware(metrics));
 
   router.get('/metrics', async (_request, response) => {
