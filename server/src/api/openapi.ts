@@ -1,9 +1,25 @@
 import { z } from 'zod';
 import { JobSubmissionSchema } from '../contract/job-spec.js';
-import { ErrorBodySchema, JobEventSchema, JobListSchema, JobViewSchema } from '../contract/job-view.js';
+import {
+  PolicySettingsRequestSchema,
+  PolicySettingsViewSchema,
+  ReservationRequestSchema,
+  ReservationViewSchema,
+} from '../contract/admin.js';
+import {
+  ErrorBodySchema,
+  JobEventSchema,
+  JobListSchema,
+  JobViewSchema,
+} from '../contract/job-view.js';
+import { RecurringRequestSchema, RecurringViewSchema } from '../contract/recurring.js';
 
 function schema(zodSchema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
-  const generated = z.toJSONSchema(zodSchema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(zodSchema, {
+    io,
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   delete generated['$schema'];
   return generated;
 }
@@ -13,7 +29,12 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-const jobIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const jobIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+};
 
 /** The OpenAPI 3.0 document, generated from the same zod schemas the API validates with. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
@@ -29,14 +50,29 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/health': {
         get: {
           summary: 'Report whether the service and its store answer.',
-          responses: { '200': { description: 'Healthy' }, '503': errorResponse('The store does not answer') },
+          responses: {
+            '200': { description: 'Healthy' },
+            '503': errorResponse('The store does not answer'),
+          },
         },
       },
       '/jobs': {
         post: {
           summary: 'Submit a job.',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/JobSubmission' } } } },
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/JobSubmission' } },
+            },
+          },
           responses: {
             '201': jobResponse('Created'),
             '200': jobResponse('The job first submitted with this Idempotency-Key'),
@@ -55,7 +91,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             { name: 'cursor', in: 'query', schema: { type: 'integer', minimum: 1 } },
           ],
           responses: {
-            '200': { description: 'A page of jobs', content: { 'application/json': { schema: { $ref: '#/components/schemas/JobList' } } } },
+            '200': {
+              description: 'A page of jobs',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/JobList' } } },
+            },
             '400': errorResponse('Invalid filter'),
           },
         },
@@ -64,7 +103,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'Get one job.',
           parameters: [jobIdParameter],
-          responses: { '200': jobResponse('The job'), '400': errorResponse('Invalid id'), '404': errorResponse('No such job') },
+          responses: {
+            '200': jobResponse('The job'),
+            '400': errorResponse('Invalid id'),
+            '404': errorResponse('No such job'),
+          },
         },
       },
       '/jobs/{id}/cancel': {
@@ -86,7 +129,16 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: {
             '200': {
               description: 'Events, oldest first',
-              content: { 'application/json': { schema: { type: 'object', properties: { events: { type: 'array', items: { $ref: '#/components/schemas/JobEvent' } } } } } },
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      events: { type: 'array', items: { $ref: '#/components/schemas/JobEvent' } },
+                    },
+                  },
+                },
+              },
             },
             '404': errorResponse('No such job'),
           },
@@ -95,8 +147,17 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/jobs/{id}/logs': {
         get: {
           summary: "The job's log; with follow=true it streams until the job ends.",
-          parameters: [jobIdParameter, { name: 'follow', in: 'query', schema: { type: 'boolean' } }],
-          responses: { '200': { description: 'Plain text', content: { 'text/plain': { schema: { type: 'string' } } } }, '404': errorResponse('No such job') },
+          parameters: [
+            jobIdParameter,
+            { name: 'follow', in: 'query', schema: { type: 'boolean' } },
+          ],
+          responses: {
+            '200': {
+              description: 'Plain text',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+            '404': errorResponse('No such job'),
+          },
         },
       },
       '/jobs/{id}/output': {
@@ -106,6 +167,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { '200': { description: 'Notebook JSON' }, '404': errorResponse('No output') },
         },
       },
+      ...operationsPaths(),
     },
     components: {
       schemas: {
@@ -114,6 +176,188 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         JobList: schema(JobListSchema),
         JobEvent: schema(JobEventSchema),
         Error: schema(ErrorBodySchema),
+        Reservation: schema(ReservationViewSchema),
+        ReservationRequest: schema(ReservationRequestSchema, 'input'),
+        PolicySettings: schema(PolicySettingsViewSchema),
+        PolicySettingsRequest: schema(PolicySettingsRequestSchema, 'input'),
+        Recurring: schema(RecurringViewSchema),
+        RecurringRequest: schema(RecurringRequestSchema, 'input'),
+      },
+    },
+  };
+}
+
+const json = (ref: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const anyJson = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+};
+
+/** Paths of the pre-flight, streaming, observability, admin and recurring routes. */
+function operationsPaths(): Record<string, unknown> {
+  return {
+    '/preflight': {
+      post: {
+        summary:
+          'Analyse a submission without queuing it: ETA, shuffle estimate, risk flags, label verdict.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/JobSubmission' } },
+          },
+        },
+        responses: {
+          '200': anyJson('The analysis'),
+          '400': errorResponse('Invalid JobSpec'),
+          '422': errorResponse('Cannot be accepted'),
+        },
+      },
+    },
+    '/jobs/stream': {
+      get: {
+        summary: 'Server-Sent Events of job changes, optionally for one owner.',
+        parameters: [{ name: 'owner', in: 'query', schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'An event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/jobs/{id}/stream': {
+      get: {
+        summary: "Server-Sent Events of one job's changes.",
+        parameters: [idParameter],
+        responses: {
+          '200': {
+            description: 'An event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '404': errorResponse('No such job'),
+        },
+      },
+    },
+    '/jobs/{id}/report': {
+      get: {
+        summary:
+          'The post-run report: predicted against actual, waits, core-hours, attempts, cell times, Spark analysis.',
+        parameters: [idParameter],
+        responses: { '200': anyJson('The report'), '404': errorResponse('No such job') },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics in the text exposition format.',
+        responses: {
+          '200': {
+            description: 'Metrics',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/ops/live': {
+      get: {
+        summary: 'Pool use against capacity, queues in order, and per-user shares.',
+        responses: { '200': anyJson('The live view') },
+      },
+    },
+    '/admin/policy': {
+      get: {
+        summary: 'The stored policy settings and the settings in effect.',
+        responses: { '200': json('PolicySettings', 'Settings') },
+      },
+      put: {
+        summary: 'Store new policy settings as the next version.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/PolicySettingsRequest' } },
+          },
+        },
+        responses: {
+          '200': json('PolicySettings', 'Stored'),
+          '400': errorResponse('Invalid setting'),
+          '409': errorResponse('Stale expected_version'),
+        },
+      },
+    },
+    '/admin/reservations': {
+      get: {
+        summary: 'Reservations that have not ended.',
+        responses: { '200': anyJson('Reservations') },
+      },
+      post: {
+        summary: 'Book Heavy capacity for a team or a user over a window.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/ReservationRequest' } },
+          },
+        },
+        responses: {
+          '201': json('Reservation', 'Created'),
+          '400': errorResponse('Invalid reservation'),
+          '422': errorResponse('Larger than the cluster'),
+        },
+      },
+    },
+    '/admin/reservations/{id}': {
+      delete: {
+        summary: 'Cancel a reservation.',
+        parameters: [idParameter],
+        responses: {
+          '204': { description: 'Cancelled' },
+          '404': errorResponse('No such reservation'),
+        },
+      },
+    },
+    '/admin/jobs/{id}/approve-critical': {
+      post: {
+        summary: 'Approve a P0 job for the critical lane.',
+        parameters: [idParameter],
+        responses: {
+          '200': json('Job', 'Approved'),
+          '404': errorResponse('No such job'),
+          '409': errorResponse('The job ended'),
+          '422': errorResponse('Not P0'),
+        },
+      },
+    },
+    '/recurring': {
+      get: {
+        summary: 'Active recurring submissions.',
+        responses: { '200': anyJson('Recurring submissions') },
+      },
+      post: {
+        summary: 'Submit a JobSpec at every tick of a cron schedule in an IANA zone.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/RecurringRequest' } },
+          },
+        },
+        responses: {
+          '201': json('Recurring', 'Created'),
+          '400': errorResponse('Invalid schedule or submission'),
+        },
+      },
+    },
+    '/recurring/{id}': {
+      delete: {
+        summary: 'Stop a recurring submission.',
+        parameters: [idParameter],
+        responses: { '204': { description: 'Stopped' }, '404': errorResponse('No such schedule') },
       },
     },
   };
