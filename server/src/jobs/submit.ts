@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { demandOf, type JobSpec } from '../contract/job-spec.js';
+import { clampExecutors, executorCeilingFor } from '../policy/caps.js';
+import { validatePolicyConfig } from '../policy/config.js';
 import type { Resources } from '../policy/types.js';
+import type { Reason } from '../contract/job-view.js';
+import { loadPolicySettings } from '../store/policy-settings.js';
 import type { JobRow } from '../store/job-rows.js';
 import { RejectedError } from './errors.js';
 import { validateSubmission, type ParsedSubmission } from './validate-submission.js';
@@ -28,7 +32,9 @@ export async function submitJob(
   body: unknown,
   options: SubmitOptions,
 ): Promise<SubmitResult> {
-  const { submission, content, pool } = await validateSubmission(body, options.capacity);
+  const valid = await validateSubmission(body, options.capacity);
+  const { content, pool } = valid;
+  const { submission, clampReason } = await applyExecutorCeiling(db, valid.submission);
 
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   const key = options.idempotencyKey;
@@ -39,7 +45,7 @@ export async function submitJob(
 
   try {
     const job = await db.transaction((trx) =>
-      insertJob(trx, submission, content, pool, options, requestHash),
+      insertJob(trx, submission, content, pool, options, requestHash, clampReason),
     );
     return { job, replayed: false };
   } catch (error) {
@@ -50,6 +56,40 @@ export async function submitJob(
     }
     throw error;
   }
+}
+
+/**
+ * Fit the job under its owner's or team's executor ceiling from the admin's policy settings.
+ * A job that requests more gets as many whole executors as fit, and one whose single executor is
+ * over the ceiling is rejected with 422.
+ */
+async function applyExecutorCeiling(
+  db: Knex,
+  submission: ParsedSubmission,
+): Promise<{ submission: ParsedSubmission; clampReason: Reason | null }> {
+  const stored = await loadPolicySettings(db);
+  let config;
+  try {
+    config = validatePolicyConfig(stored.settings);
+  } catch {
+    // The scheduler logs invalid stored settings; submissions fall back to the defaults meanwhile.
+    config = validatePolicyConfig();
+  }
+  const ceiling = executorCeilingFor(submission.owner, submission.team, config);
+  const clamp = clampExecutors(
+    {
+      executors: submission.max_executors,
+      coresPerExecutor: submission.cores_per_executor,
+      memPerExecutorGb: submission.mem_per_executor_gb,
+    },
+    ceiling,
+  );
+  if (!clamp.ok) throw new RejectedError(clamp.reason.code, clamp.reason.message);
+  if (!clamp.clamped) return { submission, clampReason: null };
+  return {
+    submission: { ...submission, max_executors: clamp.executors },
+    clampReason: clamp.reason,
+  };
 }
 
 async function findByIdempotencyKey(
@@ -76,6 +116,7 @@ async function insertJob(
   pool: JobSpec['pool'],
   options: SubmitOptions,
   requestHash: string,
+  clampReason: Reason | null,
 ): Promise<JobRow> {
   const demand = demandOf(submission);
   const { content: _inline, ...sourceWithoutContent } = submission.source;
@@ -132,8 +173,11 @@ async function insertJob(
     from_state: null,
     to_state: 'submitted',
     code: 'submitted',
-    message: `Submitted by ${submission.owner} to the ${pool} pool.`,
-    data: JSON.stringify({ content_sha256: createHash('sha256').update(content).digest('hex') }),
+    message: `Submitted by ${submission.owner} to the ${pool} pool.${clampReason === null ? '' : ` ${clampReason.message}`}`,
+    data: JSON.stringify({
+      content_sha256: createHash('sha256').update(content).digest('hex'),
+      ...(clampReason === null ? {} : { executors_clamped: clampReason }),
+    }),
   });
   return withSpec as JobRow;
 }

@@ -53,14 +53,19 @@ export class HeavyCaps {
   holderAt(owner: string, at: number): SlotHold | null {
     const holds = this.slots.get(owner)?.holds ?? [];
     const covering = holds.filter((hold) => hold.start <= at && at < hold.end);
-    covering.sort((a, b) => Number(b.running) - Number(a.running) || a.start - b.start || a.jobId - b.jobId);
+    covering.sort(
+      (a, b) => Number(b.running) - Number(a.running) || a.start - b.start || a.jobId - b.jobId,
+    );
     return covering[0] ?? null;
   }
 
   private userEntry(owner: string): { profile: StepProfile; holds: SlotHold[] } {
     let entry = this.slots.get(owner);
     if (entry === undefined) {
-      entry = { profile: new StepProfile(this.now, this.config.heavy.maxRunningPerUser, 0), holds: [] };
+      entry = {
+        profile: new StepProfile(this.now, this.config.heavy.maxRunningPerUser, 0),
+        holds: [],
+      };
       this.slots.set(owner, entry);
     }
     return entry;
@@ -86,7 +91,13 @@ export type ClampResult =
 export function clampExecutors(request: ExecutorRequest, ceiling: Resources | null): ClampResult {
   const { executors, coresPerExecutor, memPerExecutorGb } = request;
   if (ceiling === null) {
-    return { ok: true, executors, demand: demandOf(executors, request), clamped: false, reason: null };
+    return {
+      ok: true,
+      executors,
+      demand: demandOf(executors, request),
+      clamped: false,
+      reason: null,
+    };
   }
 
   const byCores = Math.floor(ceiling.cores / coresPerExecutor + 1e-9);
@@ -104,7 +115,13 @@ export function clampExecutors(request: ExecutorRequest, ceiling: Resources | nu
     };
   }
   if (allowed === executors) {
-    return { ok: true, executors, demand: demandOf(executors, request), clamped: false, reason: null };
+    return {
+      ok: true,
+      executors,
+      demand: demandOf(executors, request),
+      clamped: false,
+      reason: null,
+    };
   }
   return {
     ok: true,
@@ -121,5 +138,20 @@ export function clampExecutors(request: ExecutorRequest, ceiling: Resources | nu
 }
 
 function demandOf(executors: number, request: ExecutorRequest): Resources {
-  return { cores: executors * request.coresPerExecutor, memGb: executors * request.memPerExecutorGb };
+  return {
+    cores: executors * request.coresPerExecutor,
+    memGb: executors * request.memPerExecutorGb,
+  };
+}
+
+/** Return the ceiling that applies to one job: its owner's, else its team's, else none. */
+export function executorCeilingFor(
+  owner: string,
+  team: string,
+  config: Pick<DofcPolicyConfig, 'heavy'>,
+): Resources | null {
+  const { users, teams } = config.heavy.executorCeilings;
+  if (Object.hasOwn(users, owner)) return users[owner] as Resources;
+  if (Object.hasOwn(teams, team)) return teams[team] as Resources;
+  return null;
 }

@@ -23,6 +23,11 @@ export interface DofcPolicyConfig {
     maxRunningPerUser: number;
     /** Most cores and memory one team's heavy jobs may hold together. */
     teamCaps: Record<string, Resources>;
+    /**
+     * Most cores and memory one job may hold, for a user or for every user of a team. A larger
+     * job is admitted with as many whole executors as fit; a user's ceiling wins over its team's.
+     */
+    executorCeilings: { users: Record<string, Resources>; teams: Record<string, Resources> };
   };
   fairShare: {
     halfLifeS: number;
@@ -70,8 +75,12 @@ export const DEFAULT_POLICY_CONFIG: DofcPolicyConfig = {
   floor: { businessShare: 0.3, offHoursShare: 0.1 },
   critical: { enabled: false, share: 0.05, maxRuntimeS: 3600 },
   interactive: { maxRuntimeS: 45 * 60, maxShuffleGb: 50 },
-  heavy: { maxRunningPerUser: 1, teamCaps: {} },
-  fairShare: { halfLifeS: 7 * 86400, teamWeights: {}, agingS: { interactive: 3600, heavy: 3 * 86400 } },
+  heavy: { maxRunningPerUser: 1, teamCaps: {}, executorCeilings: { users: {}, teams: {} } },
+  fairShare: {
+    halfLifeS: 7 * 86400,
+    teamWeights: {},
+    agingS: { interactive: 3600, heavy: 3 * 86400 },
+  },
   runtime: { defaultP90S: 6 * 3600, overrunExtensionS: 300 },
   preemption: {
     enabled: true,
@@ -86,7 +95,11 @@ export const DEFAULT_POLICY_CONFIG: DofcPolicyConfig = {
   planHorizonDays: 28,
 };
 
-type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+type DeepPartial<T> = T extends unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 export type DofcPolicyConfigInput = DeepPartial<DofcPolicyConfig>;
 
@@ -115,11 +128,18 @@ export function validatePolicyConfig(input: DofcPolicyConfigInput = {}): DofcPol
   checkClock('calendar.businessEnd', config.calendar.businessEnd);
   checkClock('calendar.offPeakStart', config.calendar.offPeakStart);
   if (minutesOf(config.calendar.businessEnd) <= minutesOf(config.calendar.businessStart)) {
-    fail('calendar.businessEnd', config.calendar.businessEnd, `a time after calendar.businessStart (${config.calendar.businessStart})`);
+    fail(
+      'calendar.businessEnd',
+      config.calendar.businessEnd,
+      `a time after calendar.businessStart (${config.calendar.businessStart})`,
+    );
   }
-  config.calendar.businessDays.forEach((day, i) => checkInteger(`calendar.businessDays[${i}]`, day, 1, 7));
+  config.calendar.businessDays.forEach((day, i) =>
+    checkInteger(`calendar.businessDays[${i}]`, day, 1, 7),
+  );
   config.calendar.holidays.forEach((day, i) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) fail(`calendar.holidays[${i}]`, day, 'a local date "YYYY-MM-DD"');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+      fail(`calendar.holidays[${i}]`, day, 'a local date "YYYY-MM-DD"');
   });
 
   checkNumber('floor.businessShare', config.floor.businessShare, 0.25, 0.35);
@@ -134,6 +154,23 @@ export function validatePolicyConfig(input: DofcPolicyConfigInput = {}): DofcPol
     checkNumber(`heavy.teamCaps.${team}.memGb`, cap.memGb, 0, Number.MAX_SAFE_INTEGER);
   }
 
+  for (const kind of ['users', 'teams'] as const) {
+    for (const [name, ceiling] of Object.entries(config.heavy.executorCeilings[kind])) {
+      checkNumber(
+        `heavy.executorCeilings.${kind}.${name}.cores`,
+        ceiling.cores,
+        0.001,
+        Number.MAX_SAFE_INTEGER,
+      );
+      checkNumber(
+        `heavy.executorCeilings.${kind}.${name}.memGb`,
+        ceiling.memGb,
+        0.001,
+        Number.MAX_SAFE_INTEGER,
+      );
+    }
+  }
+
   checkNumber('fairShare.halfLifeS', config.fairShare.halfLifeS, 60, 365 * 86400);
   for (const [team, weight] of Object.entries(config.fairShare.teamWeights)) {
     checkNumber(`fairShare.teamWeights.${team}`, weight, 0.01, 100);
@@ -143,8 +180,18 @@ export function validatePolicyConfig(input: DofcPolicyConfigInput = {}): DofcPol
   checkNumber('runtime.defaultP90S', config.runtime.defaultP90S, 1, 30 * 86400);
   checkNumber('runtime.overrunExtensionS', config.runtime.overrunExtensionS, 1, 86400);
 
-  checkNumber('preemption.cellLatencyThresholdS', config.preemption.cellLatencyThresholdS, 0.1, 3600);
-  checkNumber('preemption.interactiveWaitThresholdS', config.preemption.interactiveWaitThresholdS, 0.1, 86400);
+  checkNumber(
+    'preemption.cellLatencyThresholdS',
+    config.preemption.cellLatencyThresholdS,
+    0.1,
+    3600,
+  );
+  checkNumber(
+    'preemption.interactiveWaitThresholdS',
+    config.preemption.interactiveWaitThresholdS,
+    0.1,
+    86400,
+  );
   checkNumber('preemption.windowS', config.preemption.windowS, 1, 86400);
   checkNumber('preemption.minRunS', config.preemption.minRunS, 0, 86400);
   checkInteger('preemption.maxPerJob', config.preemption.maxPerJob, 0, 100);
@@ -161,7 +208,8 @@ export function minutesOf(clock: string): number {
 }
 
 function checkClock(field: string, value: string): void {
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) fail(field, value, 'a local time "HH:MM" from 00:00 to 23:59');
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
+    fail(field, value, 'a local time "HH:MM" from 00:00 to 23:59');
 }
 
 function checkNumber(field: string, value: number, min: number, max: number): void {
@@ -171,11 +219,15 @@ function checkNumber(field: string, value: number, min: number, max: number): vo
 }
 
 function checkInteger(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(field, value, `an integer from ${min} to ${max}`);
 }
 
 function fail(field: string, value: unknown, expected: string): never {
-  throw new PolicyConfigError(field, `Invalid policy setting ${field}: ${JSON.stringify(value)}; set it to ${expected}.`);
+  throw new PolicyConfigError(
+    field,
+    `Invalid policy setting ${field}: ${JSON.stringify(value)}; set it to ${expected}.`,
+  );
 }
 
 /**
@@ -192,7 +244,10 @@ function mergeDefaults(defaults: unknown, input: unknown, path = ''): unknown {
   for (const key of new Set([...Object.keys(defaults), ...Object.keys(input)])) {
     const field = path === '' ? key : `${path}.${key}`;
     if (!isRecord && !(key in defaults)) {
-      throw new PolicyConfigError(field, `Unknown policy setting ${field}; check its spelling against DEFAULT_POLICY_CONFIG.`);
+      throw new PolicyConfigError(
+        field,
+        `Unknown policy setting ${field}; check its spelling against DEFAULT_POLICY_CONFIG.`,
+      );
     }
     merged[key] = mergeDefaults(defaults[key], input[key], field);
   }

@@ -134,6 +134,73 @@ describe(`admin API on ${storeKindUnderTest()}`, () => {
     });
   });
 
+  describe('executor ceilings', () => {
+    const later = { not_before: '2099-01-01T00:00:00Z', label: 'H' };
+
+    it("admits a job over its owner's ceiling with the executors that fit", async () => {
+      const saved = await putJson(`${service.url}/admin/policy`, {
+        settings: {
+          heavy: {
+            executorCeilings: {
+              users: { cleo: { cores: 4, memGb: 16 } },
+              teams: { risk: { cores: 2, memGb: 64 } },
+            },
+          },
+        },
+      });
+      expect(saved.status).toBe(200);
+
+      const body = inlineNotebookJob(['1'], {
+        ...later,
+        owner: 'cleo',
+        team: 'risk',
+        max_executors: 6,
+        cores_per_executor: 1,
+        mem_per_executor_gb: 2,
+      });
+      const job = (await (await postJson(service.url, '/jobs', body)).json()) as JobView;
+      expect(job.spec).toMatchObject({ max_executors: 4 });
+
+      const { events } = (await (
+        await fetch(`${service.url}/jobs/${job.job_id}/events`)
+      ).json()) as { events: Array<{ message: string }> };
+      expect(events[0]?.message).toMatch(/Asked for 6 executors; 4 fit under the ceiling/);
+    });
+
+    it('applies the team ceiling to a user without one of their own', async () => {
+      const body = inlineNotebookJob(['1'], {
+        ...later,
+        owner: 'dan',
+        team: 'risk',
+        max_executors: 5,
+      });
+      const job = (await (await postJson(service.url, '/jobs', body)).json()) as JobView;
+      expect(job.spec).toMatchObject({ max_executors: 2 });
+    });
+
+    it('rejects a job whose one executor is over the ceiling with 422', async () => {
+      const body = inlineNotebookJob(['1'], {
+        ...later,
+        owner: 'dan',
+        team: 'risk',
+        cores_per_executor: 3,
+      });
+      const response = await postJson(service.url, '/jobs', body);
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { error: string }).error).toBe('executor_over_ceiling');
+    });
+
+    it('rejects a ceiling of zero cores naming the setting', async () => {
+      const response = await putJson(`${service.url}/admin/policy`, {
+        settings: { heavy: { executorCeilings: { users: { cleo: { cores: 0, memGb: 1 } } } } },
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { field: string }).field).toBe(
+        'settings.heavy.executorCeilings.users.cleo.cores',
+      );
+    });
+  });
+
   it('holds a second heavy job of the same user while the first runs', async () => {
     const sleeper = ['import time; time.sleep(4)'];
     const first = (await (
