@@ -108,6 +108,16 @@ export class LabPage {
     return sidebar;
   }
 
+  /**
+   * Close the My jobs sidebar. While it is open the notebook is narrower, and JupyterLab moves
+   * toolbar items that no longer fit, the notebook's job status among them, into the "..." menu.
+   */
+  async closeSidebar(): Promise<void> {
+    const sidebar = this.page.locator('#dofc-jobs-sidebar');
+    if (await sidebar.isVisible()) await this.page.locator('.jp-SideBar [data-id="dofc-jobs-sidebar"]').click();
+    await expect(sidebar).toBeHidden();
+  }
+
   jobRow(sidebar: Locator, jobId: number): Locator {
     return sidebar.locator(`.dofc-JobRow[data-job-id="${jobId}"]`);
   }

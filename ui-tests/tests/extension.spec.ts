@@ -124,6 +124,7 @@ test('sidebar lists jobs and cancels one', async () => {
 });
 
 test('notebook submission shows status in the toolbar', async () => {
+  await lab.closeSidebar();
   await lab.notebook.locator('.jp-Toolbar [data-command="dofc:submit-notebook"]').click();
   await lab.confirmSubmitDialog({ priority: 'P1' });
   await expect(lab.notebookStatus).toHaveAttribute('data-state', /queued|submitted|preflight|starting|running|succeeded/);
