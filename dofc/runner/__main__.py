@@ -6,23 +6,14 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .attempt_log import capture_output
+from .attempt import execute_attempt
 from .notebook import run_notebook
-from .protocol import (
-    EXIT_ALREADY_STARTED,
-    OUTPUT_NOTEBOOK,
-    SPEC_FILE,
-    AttemptAlreadyStarted,
-    EventWriter,
-    claim_attempt,
-    write_result,
-)
+from .protocol import OUTPUT_NOTEBOOK, SPEC_FILE, EventWriter
 from .script import run_script
 
 
@@ -32,34 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     attempt_dir: Path = arguments.attempt_dir.resolve()
 
-    try:
-        claim_attempt(attempt_dir)
-    except AttemptAlreadyStarted:
-        print(f"[dofc] attempt {attempt_dir} was already started; running nothing.", file=sys.stderr)
-        return EXIT_ALREADY_STARTED
-    capture_output()
-
+    # The spec names the job in the start line. Reading it before the claim is safe, because a
+    # fenced attempt still runs nothing.
     spec = json.loads((attempt_dir / SPEC_FILE).read_text(encoding="utf-8"))
-    events = EventWriter(attempt_dir)
-    started = time.monotonic()
-    events.emit("started", pid=os.getpid())
-    print(f"[dofc] job {spec['job_id']} attempt {spec['attempt']} started in {spec['workdir']}", flush=True)
-
-    try:
-        result = run_attempt(spec, attempt_dir, events)
-    except Exception as error:  # noqa: BLE001 - any runner fault must still leave a result for the scheduler
-        result = {
-            "outcome": "failed",
-            "code": "runner_error",
-            "message": f"The job runner failed before the code finished: {type(error).__name__}: {error}",
-        }
-
-    result["duration_s"] = round(time.monotonic() - started, 3)
-    write_result(attempt_dir, result)
-    events.emit("finished", outcome=result["outcome"])
-    events.close()
-    print(f"[dofc] {result['outcome']}: {result['message']}", flush=True)
-    return 0
+    return execute_attempt(
+        attempt_dir,
+        f"job {spec['job_id']} attempt {spec['attempt']} started in {spec['workdir']}",
+        lambda events: run_attempt(spec, attempt_dir, events),
+        "The job runner failed before the code finished",
+    )
 
 
 def run_attempt(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> dict[str, Any]:

@@ -16,22 +16,14 @@ import json
 import os
 import runpy
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from dofc.runner.__main__ import main as run_with_runner
-from dofc.runner.attempt_log import capture_output
+from dofc.runner.attempt import execute_attempt
 from dofc.runner.failures import hint_for
-from dofc.runner.protocol import (
-    EXIT_ALREADY_STARTED,
-    SPEC_FILE,
-    AttemptAlreadyStarted,
-    EventWriter,
-    claim_attempt,
-    write_result,
-)
+from dofc.runner.protocol import SPEC_FILE, EventWriter
 
 KERNEL_SESSION_FILE = Path(__file__).with_name("kernel_session.py")
 
@@ -51,33 +43,12 @@ def main(argv: list[str]) -> int:
 
 def run_script_attempt(spec: dict[str, Any], attempt_dir: Path) -> int:
     """Claim the attempt, run the script in this process and write its result."""
-    try:
-        claim_attempt(attempt_dir)
-    except AttemptAlreadyStarted:
-        print(f"[dofc] attempt {attempt_dir} was already started; running nothing.", file=sys.stderr)
-        return EXIT_ALREADY_STARTED
-    capture_output()
-
-    events = EventWriter(attempt_dir)
-    started = time.monotonic()
-    events.emit("started", pid=os.getpid())
-    print(f"[dofc] job {spec['job_id']} attempt {spec['attempt']} started on Spark in {spec['workdir']}", flush=True)
-
-    try:
-        result = run_script(spec, attempt_dir, events)
-    except Exception as error:  # noqa: BLE001 - any driver fault must still leave a result for the scheduler
-        result = {
-            "outcome": "failed",
-            "code": "runner_error",
-            "message": f"The Spark driver failed before the script finished: {type(error).__name__}: {error}",
-        }
-
-    result["duration_s"] = round(time.monotonic() - started, 3)
-    write_result(attempt_dir, result)
-    events.emit("finished", outcome=result["outcome"])
-    events.close()
-    print(f"[dofc] {result['outcome']}: {result['message']}", flush=True)
-    return 0
+    return execute_attempt(
+        attempt_dir,
+        f"job {spec['job_id']} attempt {spec['attempt']} started on Spark in {spec['workdir']}",
+        lambda events: run_script(spec, attempt_dir, events),
+        "The Spark driver failed before the script finished",
+    )
 
 
 def run_script(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> dict[str, Any]:
