@@ -23,8 +23,8 @@ export function createApp(services: ApiServices): Express {
       await services.db.raw('select 1');
       response.json({ status: 'ok', version: services.version });
     } catch (error) {
-      services.logger.error({ err: error }, 'health check failed: the store does not answer');
-      response.status(503).json({ error: 'store_unavailable', message: 'The job store does not answer; check the database.' });
+      services.logger.error({ err: error }, 'health check failed: the store did not respond');
+      response.status(503).json({ error: 'store_unavailable', message: 'The job store did not respond; check that the database is running and reachable.' });
     }
   });
 

@@ -52,7 +52,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Report whether the service and its store answer.',
           responses: {
             '200': { description: 'Healthy' },
-            '503': errorResponse('The store does not answer'),
+            '503': errorResponse('The store did not respond'),
           },
         },
       },

@@ -15,7 +15,7 @@ export type Label = (typeof LABELS)[number];
 export type Priority = (typeof PRIORITIES)[number];
 export type PoolName = (typeof POOLS)[number];
 
-/** The pool a label runs in when the spec names none. */
+/** Return the pool a label runs in when the spec names none. */
 export function poolForLabel(label: Label): PoolName {
   return label === 'L' ? 'interactive' : 'heavy';
 }
@@ -92,7 +92,7 @@ export type JobSubmission = z.input<typeof JobSubmissionSchema>;
 /** The stored, canonical form: every default applied, the pool resolved and the id assigned. */
 export type JobSpec = z.output<typeof JobSubmissionSchema> & { job_id: number; pool: PoolName };
 
-/** Cores and memory a job holds while it runs. Admission is all or nothing. */
+/** Compute the cores and memory a job uses while it runs. Admission is all or nothing. */
 export function demandOf(spec: Pick<JobSpec, 'max_executors' | 'cores_per_executor' | 'mem_per_executor_gb'>): {
   cores: number;
   memGb: number;

@@ -1,4 +1,4 @@
-/** What the server needs to know of a notebook before it runs: that it is one, and its code cells. */
+/** The facts the server checks before a notebook runs: its format version and its code cells. */
 export interface NotebookOutline {
   nbformat: number;
   codeCells: number;

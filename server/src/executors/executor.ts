@@ -1,6 +1,6 @@
 import type { Progress } from '../contract/job-view.js';
 
-/** What an executor needs to start one attempt of a job. */
+/** The inputs an executor needs to start one attempt of a job. */
 export interface AttemptLaunch {
   jobId: number;
   attempt: number;
@@ -30,7 +30,7 @@ export interface AttemptHandle {
   pid: number | null;
 }
 
-/** How a runner described its own end in result.json. */
+/** The runner's own account of its end, from result.json. */
 export interface RunnerResult {
   outcome: 'succeeded' | 'failed';
   code?: string;

@@ -5,7 +5,7 @@ import { migrationSource } from './migrations/index.js';
 
 export type Database = Knex;
 
-/** Where the store lives: a PostgreSQL URL, or a folder for the embedded PGlite database. */
+/** The store's location: a PostgreSQL URL, or a folder for the embedded PGlite database. */
 export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string | null };
 
 /**
@@ -27,7 +27,7 @@ export async function openDatabase(location: StoreLocation): Promise<Database> {
   return db;
 }
 
-/** The store's location for messages, with any password in the URL hidden. */
+/** Describe the store's location for messages, with any password in the URL hidden. */
 export function describeLocation(location: StoreLocation): string {
   if (location.kind === 'pglite') return location.dir === null ? 'PGlite in memory' : `PGlite in ${location.dir}`;
   try {

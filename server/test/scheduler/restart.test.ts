@@ -12,7 +12,7 @@ import { getJob, inlineNotebookJob, postJson, waitForState } from '../support/se
 import { createTestStore, storeKindUnderTest, type TestStore } from '../support/test-store.js';
 import type { StoreLocation } from '../../src/store/database.js';
 
-/** The store a `dofc serve` process uses: the test's PostgreSQL database, or PGlite in the data folder. */
+/** Return the store a `dofc serve` process uses: the test's PostgreSQL database, or PGlite in the data folder. */
 function serveStore(store: TestStore, dataDir: string): StoreLocation {
   return store.location.kind === 'postgres' ? store.location : { kind: 'pglite', dir: path.join(dataDir, 'db') };
 }
@@ -32,7 +32,7 @@ describe(`scheduler restart on ${storeKindUnderTest()}`, () => {
     store = null;
   });
 
-  it('loses no job and runs none twice when killed while jobs run', { timeout: 180_000 }, async () => {
+  it('runs every job once across a kill', { timeout: 180_000 }, async () => {
     store = await createTestStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-restart-'));
     const env = { DOFC_CORES: '4', DOFC_MEMORY_GB: '16' };
@@ -57,7 +57,7 @@ describe(`scheduler restart on ${storeKindUnderTest()}`, () => {
     }
   });
 
-  it('queues again, and runs once, a job claimed by a scheduler that died before starting it', { timeout: 120_000 }, async () => {
+  it('requeues a claimed but unstarted job once', { timeout: 120_000 }, async () => {
     store = await createTestStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-fence-'));
 

@@ -11,13 +11,13 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  */
 export const SHARED_DATA = process.env['DOFC_SHARED_DATA'] ?? path.resolve(REPO_ROOT, '../shared/data');
 
-/** The path of a shared data file, or null with the reason when the data is absent. */
+/** Return the path of a shared data file, or null when the data is absent. */
 export function sharedDataPath(relative: string): string | null {
   const full = path.join(SHARED_DATA, relative);
   return existsSync(full) ? full : null;
 }
 
-/** A message for `describe.skipIf` when shared data is missing. */
+/** Build the title a skipped suite shows when shared data is missing. */
 export function missingDataMessage(relative: string): string {
   return `shared data ${relative} not found under ${SHARED_DATA}; set DOFC_SHARED_DATA to the folder that holds it`;
 }

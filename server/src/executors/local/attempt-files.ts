@@ -21,7 +21,7 @@ export async function readRunnerResult(attemptDir: string): Promise<RunnerResult
   return JSON.parse(text) as RunnerResult;
 }
 
-/** The pid recorded in the `started` marker, or null when the marker is absent or not the runner's. */
+/** Read the pid recorded in the `started` marker, or null when the marker is absent or not the runner's. */
 export async function readStartedPid(attemptDir: string): Promise<number | null> {
   const text = await readFile(path.join(attemptDir, ATTEMPT_FILES.started), 'utf8').catch(() => null);
   if (text === null) return null;
@@ -49,7 +49,7 @@ export function createFenceMarker(attemptDir: string): boolean {
   }
 }
 
-/** The latest progress event in events.jsonl. */
+/** Read the latest progress event in events.jsonl. */
 export async function readLatestProgress(attemptDir: string): Promise<Progress | null> {
   const file = path.join(attemptDir, ATTEMPT_FILES.events);
   const info = await stat(file).catch(() => null);
