@@ -38,16 +38,34 @@ export async function startTestService(overrides: Partial<ServiceConfig> = {}): 
   };
 }
 
-export async function postJson(base: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
+/** The user a test request acts as unless it names another. */
+export const DEFAULT_TEST_USER = 'ana';
+
+/**
+ * A request to the test service made as `user`. Every test reaches the API through this
+ * function (or the helpers below), so that credentials are added in one place.
+ */
+export async function apiFetch(base: string, route: string, init: RequestInit = {}, user: string | null = DEFAULT_TEST_USER): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (user !== null) headers.set('X-Dofc-User', user);
+  return fetch(`${base}${route}`, { ...init, headers });
 }
 
-export async function getJob(base: string, id: number): Promise<JobView> {
-  const response = await fetch(`${base}/jobs/${id}`);
+export async function postJson(base: string, route: string, body: unknown, headers: Record<string, string> = {}, user: string | null = DEFAULT_TEST_USER): Promise<Response> {
+  return apiFetch(
+    base,
+    route,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    },
+    user,
+  );
+}
+
+export async function getJob(base: string, id: number, user: string | null = DEFAULT_TEST_USER): Promise<JobView> {
+  const response = await apiFetch(base, `/jobs/${id}`, {}, user);
   if (!response.ok) throw new Error(`GET /jobs/${id} returned ${response.status}: ${await response.text()}`);
   return (await response.json()) as JobView;
 }
