@@ -9,6 +9,19 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 echo
 echo "==> starting the DOFC scheduler and JupyterLab (Ctrl-C stops both; running jobs are found again on restart)"
+# The Jupyter proxy signs each request with a secret that only it and the scheduler read. It is
+# made once, in the data folder, readable by this user only.
+DATA_DIR="${DOFC_DATA_DIR:-.dofc}"
+export DOFC_SHARED_SECRET_FILE="${DOFC_SHARED_SECRET_FILE:-$(mkdir -p "$DATA_DIR" && cd "$DATA_DIR" && pwd)/shared-secret}"
+if [ ! -s "$DOFC_SHARED_SECRET_FILE" ]; then
+  (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex') + '\\n')" > "$DOFC_SHARED_SECRET_FILE")
+fi
+# A plain JupyterLab acts for the operating-system user that runs it; that user administers DOFC.
+LOCAL_USER="$(.venv/bin/python -c 'import getpass; from dofc.jupyter.identity import owner_name; print(owner_name(getpass.getuser()))')"
+export DOFC_ADMINS="${DOFC_ADMINS:+$DOFC_ADMINS,}$LOCAL_USER"
+echo "    $LOCAL_USER is an admin; for the dofc CLI run: node server/bin/dofc.js token create --user $LOCAL_USER --save"
+# Jobs submitted by path may read only below the folder JupyterLab serves.
+export DOFC_ALLOWED_ROOTS="${DOFC_ALLOWED_ROOTS:-${DOFC_NOTEBOOK_DIR:-$(pwd)}}"
 node server/bin/dofc.js serve &
 SCHEDULER_PID=$!
 JUPYTER_ARGS=(--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port="${DOFC_JUPYTER_PORT:-8888}"

@@ -7,7 +7,7 @@ const folder = process.argv[2];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const expected = ['vitest-pglite.json', 'vitest-postgres.json', 'pytest.xml', 'playwright.json'];
+const expected = ['vitest-pglite.json', 'vitest-postgres.json', 'pytest.xml', 'fuzz-api-ana.xml', 'fuzz-api-admin.xml', 'playwright.json'];
 const found = new Set(readdirSync(folder));
 
 for (const name of expected) {

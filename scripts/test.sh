@@ -36,11 +36,17 @@ run_vitest() {
   step "server tests on $name"
   (cd server && env "$@" npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest-$name.json")
 }
+# Tests submit notebooks by path from the checkout and from the shared test data, so both are
+# folders the scheduler may read.
+export DOFC_ALLOWED_ROOTS="$ROOT:${DOFC_SHARED_DATA:-$ROOT/../shared/data}"
 run_vitest pglite DOFC_TEST_DATABASE_URL=
 run_vitest postgres DOFC_TEST_DATABASE_URL="$DOFC_TEST_POSTGRES_URL"
 
 step "Python tests"
 .venv/bin/python -m pytest -q --junitxml="$RESULTS/pytest.xml" || true
+
+step "API fuzzing: schemathesis against a scheduler on loopback, as a user and as an admin"
+bash scripts/fuzz-api.sh "$RESULTS" || true
 
 step "JupyterLab extension: type check and browser tests (Playwright on Debian's Chromium)"
 (cd extension && npx tsc -p tsconfig.json --noEmit) || die "extension type check failed"

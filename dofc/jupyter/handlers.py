@@ -13,12 +13,16 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.httputil import HTTPHeaders
 from tornado.iostream import StreamClosedError
 
-from .identity import owner_name, signed_identity_headers
+from .identity import request_owner, signed_identity_headers
 from .settings import resolve_scheduler_url, shared_secret
 from .submission import SubmissionError, rewrite_submission
 
-# Only these scheduler routes are reachable through the proxy.
-FORWARDED_ROUTES = r"(health|jobs(?:/[A-Za-z0-9_./-]*)?)"
+# Only these scheduler routes are reachable through the proxy. The scheduler decides who may use
+# each one (admin routes need the admin role); the proxy only signs who is asking.
+FORWARDED_ROUTES = r"(health|me|preflight|ops/live|observations/cell-latency|admin(?:/[A-Za-z0-9_./-]*)?|jobs(?:/[A-Za-z0-9_./-]*)?)"
+
+# Routes whose POST body is a job submission, which gets the caller as owner and an absolute path.
+SUBMISSION_ROUTES = ("jobs", "preflight")
 
 # Request headers the browser may pass on; identity headers are never among them.
 FORWARDED_REQUEST_HEADERS = ("Accept", "Content-Type", "Idempotency-Key", "Last-Event-ID")
@@ -44,7 +48,7 @@ class IdentityHandler(APIHandler):
 
     @tornado.web.authenticated
     def get(self) -> None:
-        self.finish(json.dumps({"owner": owner_name(self.current_user.username)}))
+        self.finish(json.dumps({"owner": request_owner(self)}))
 
 
 class SchedulerProxyHandler(APIHandler):
@@ -70,10 +74,18 @@ class SchedulerProxyHandler(APIHandler):
     async def post(self, route: str) -> None:
         await self._forward("POST", route)
 
+    @tornado.web.authenticated
+    async def put(self, route: str) -> None:
+        await self._forward("PUT", route)
+
+    @tornado.web.authenticated
+    async def delete(self, route: str) -> None:
+        await self._forward("DELETE", route)
+
     async def _forward(self, method: str, route: str) -> None:
-        owner = owner_name(self.current_user.username)
+        owner = request_owner(self)
         body = self._upstream_body(method, route, owner)
-        if body is None and method == "POST":
+        if body is None and method in ("POST", "PUT"):
             return
 
         try:
@@ -85,7 +97,13 @@ class SchedulerProxyHandler(APIHandler):
         query = forwarded_query(self.request.query)
         target = "/" + route + (f"?{query}" if query else "")
         headers = {name: self.request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in self.request.headers}
-        headers.update(signed_identity_headers(owner, method, target, shared_secret()))
+        try:
+            secret = shared_secret()
+        except ValueError as error:
+            self.log.error("DOFC proxy: %s", error)
+            self._send_error(500, "invalid_shared_secret", str(error))
+            return
+        headers.update(signed_identity_headers(owner, method, target, secret))
 
         request = HTTPRequest(
             base + target,
@@ -123,9 +141,9 @@ class SchedulerProxyHandler(APIHandler):
 
     def _upstream_body(self, method: str, route: str, owner: str) -> bytes | None:
         """Return the body to send on; a job submission gets its owner and absolute path here."""
-        if method != "POST":
+        if method not in ("POST", "PUT"):
             return None
-        if route.rstrip("/") != "jobs":
+        if method == "PUT" or route.rstrip("/") not in SUBMISSION_ROUTES:
             return self.request.body or b"{}"
         try:
             submission = json.loads(self.request.body or b"null")

@@ -54,6 +54,17 @@ def resolve_scheduler_url(settings_dir: Path | None = None) -> str:
 
 
 def shared_secret() -> bytes | None:
-    """Return the identity-signing secret from DOFC_SHARED_SECRET, or None when it is unset."""
-    secret = os.environ.get("DOFC_SHARED_SECRET")
+    """Return the identity-signing secret, or None when none is configured.
+
+    DOFC_SHARED_SECRET contains the secret itself, DOFC_SHARED_SECRET_FILE names a file with it. The
+    scheduler reads the same variables and, like here, ignores surrounding whitespace.
+    """
+    secret = os.environ.get("DOFC_SHARED_SECRET", "").strip()
+    if not secret:
+        file = os.environ.get("DOFC_SHARED_SECRET_FILE")
+        if file:
+            try:
+                secret = Path(file).read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise ValueError(f"DOFC_SHARED_SECRET_FILE {file} cannot be read ({error}); point it at the scheduler's secret file") from error
     return secret.encode("utf-8") if secret else None

@@ -2,9 +2,12 @@ import type { ErrorRequestHandler } from 'express';
 import type { ErrorBody } from '../contract/job-view.js';
 import { ConflictError, DofcError, InvalidInputError, NotFoundError, RejectedError } from '../jobs/errors.js';
 import type { Logger } from '../logger.js';
+import { ForbiddenError, UnauthenticatedError } from '../auth/errors.js';
 
 function statusOf(error: DofcError): number {
   if (error instanceof InvalidInputError) return 400;
+  if (error instanceof UnauthenticatedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof RejectedError) return 422;

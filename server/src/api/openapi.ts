@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ANY_CREDENTIAL, identityPaths, SECURITY_SCHEMES } from './openapi-identity.js';
+import { auditPaths } from '../audit/audit-openapi.js';
+import { MAX_ROW_ID } from '../contract/row-id.js';
 import { JobSubmissionSchema } from '../contract/job-spec.js';
 import {
   PolicySettingsRequestSchema,
@@ -13,6 +16,7 @@ import {
   JobViewSchema,
 } from '../contract/job-view.js';
 import { RecurringRequestSchema, RecurringViewSchema } from '../contract/recurring.js';
+import { CellLatencyReportSchema } from '../contract/observations.js';
 
 function schema(zodSchema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
   const generated = z.toJSONSchema(zodSchema, {
@@ -33,7 +37,7 @@ const jobIdParameter = {
   name: 'id',
   in: 'path',
   required: true,
-  schema: { type: 'integer', minimum: 1 },
+  schema: { type: 'integer', minimum: 1, maximum: MAX_ROW_ID },
 };
 
 /** The OpenAPI 3.0 document, generated from the same zod schemas the API validates with. */
@@ -46,10 +50,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   return {
     openapi: '3.0.3',
     info: { title: 'DOFC scheduler API', version },
+    security: ANY_CREDENTIAL,
     paths: {
       '/health': {
         get: {
           summary: 'Report whether the service and its store answer.',
+          security: [],
           responses: {
             '200': { description: 'Healthy' },
             '503': errorResponse('The store did not respond'),
@@ -79,6 +85,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '400': errorResponse('Invalid JobSpec'),
             '413': errorResponse('Body too large'),
             '422': errorResponse('Well formed but cannot be accepted'),
+            '429': errorResponse('Over the submission rate limit; Retry-After gives the seconds to wait'),
           },
         },
         get: {
@@ -88,7 +95,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             { name: 'state', in: 'query', schema: { type: 'string' } },
             { name: 'pool', in: 'query', schema: { type: 'string' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
-            { name: 'cursor', in: 'query', schema: { type: 'integer', minimum: 1 } },
+            { name: 'cursor', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_ROW_ID } },
           ],
           responses: {
             '200': {
@@ -168,8 +175,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...operationsPaths(),
+      ...identityPaths(),
+      ...auditPaths(),
     },
     components: {
+      securitySchemes: SECURITY_SCHEMES,
       schemas: {
         JobSubmission: schema(JobSubmissionSchema, 'input'),
         Job: schema(JobViewSchema),
@@ -199,7 +209,7 @@ const idParameter = {
   name: 'id',
   in: 'path',
   required: true,
-  schema: { type: 'integer', minimum: 1 },
+  schema: { type: 'integer', minimum: 1, maximum: MAX_ROW_ID },
 };
 
 /** Paths of the pre-flight, streaming, observability, admin and recurring routes. */
@@ -219,6 +229,7 @@ function operationsPaths(): Record<string, unknown> {
           '200': anyJson('The analysis'),
           '400': errorResponse('Invalid JobSpec'),
           '422': errorResponse('Cannot be accepted'),
+          '429': errorResponse('Over the submission rate limit; Retry-After gives the seconds to wait'),
         },
       },
     },
@@ -258,12 +269,23 @@ function operationsPaths(): Record<string, unknown> {
     '/metrics': {
       get: {
         summary: 'Prometheus metrics in the text exposition format.',
+        security: [],
         responses: {
           '200': {
             description: 'Metrics',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
         },
+      },
+    },
+    '/observations/cell-latency': {
+      post: {
+        summary: "Report code cell execution times of Light notebooks, the signal that pauses heavy jobs; the owner is the caller.",
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: schema(CellLatencyReportSchema, 'input') } },
+        },
+        responses: { '202': anyJson('Stored'), '400': errorResponse('Invalid sample') },
       },
     },
     '/ops/live': {
@@ -350,6 +372,7 @@ function operationsPaths(): Record<string, unknown> {
         responses: {
           '201': json('Recurring', 'Created'),
           '400': errorResponse('Invalid schedule or submission'),
+          '429': errorResponse('Over the submission rate limit; Retry-After gives the seconds to wait'),
         },
       },
     },

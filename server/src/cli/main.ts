@@ -11,6 +11,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSubmitCommand } from './commands/submit.js';
+import { registerTokenCommand } from './commands/token.js';
 
 /** Build the `dofc` command line. Exit codes: 0 success, 2 invalid input, 1 any other failure. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
 
   registerServeCommand(program);
   registerSubmitCommand(program);
+  registerTokenCommand(program);
   registerStatusCommand(program);
   registerCancelCommand(program);
   registerLogsCommand(program);

@@ -25,6 +25,8 @@ export function outlineNotebook(text: string): NotebookOutline | { problem: stri
   if (nbformat >= 4) {
     const cells = notebook['cells'];
     if (!Array.isArray(cells)) return { problem: `nbformat ${nbformat} needs a "cells" list` };
+    const malformed = findMalformedCell(cells);
+    if (malformed !== null) return { problem: malformed };
     return { nbformat, codeCells: cells.filter(isCodeCell).length };
   }
   if (nbformat === 3) {
@@ -35,9 +37,23 @@ export function outlineNotebook(text: string): NotebookOutline | { problem: stri
         ? ((sheet as { cells: unknown[] }).cells)
         : [],
     );
+    const malformed = findMalformedCell(cells);
+    if (malformed !== null) return { problem: malformed };
     return { nbformat, codeCells: cells.filter(isCodeCell).length };
   }
   return { problem: `nbformat ${nbformat} is not supported; only 3 and 4 are` };
+}
+
+/** Describe the first cell the runner could not execute: one that is not an object with a cell_type. */
+function findMalformedCell(cells: readonly unknown[]): string | null {
+  const index = cells.findIndex(
+    (cell) =>
+      cell === null ||
+      typeof cell !== 'object' ||
+      Array.isArray(cell) ||
+      typeof (cell as { cell_type?: unknown }).cell_type !== 'string',
+  );
+  return index === -1 ? null : `cell ${index} is not an object with a "cell_type" string`;
 }
 
 function isCodeCell(cell: unknown): boolean {

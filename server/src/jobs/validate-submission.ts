@@ -10,6 +10,7 @@ import {
 import { outlineNotebook } from '../contract/notebook.js';
 import { describeFirstIssue } from '../contract/validation-message.js';
 import type { Resources } from '../policy/types.js';
+import { allowedRoots, resolveInsideRoots } from './allowed-roots.js';
 import { InvalidInputError, RejectedError } from './errors.js';
 
 export type ParsedSubmission = ReturnType<typeof JobSubmissionSchema.parse>;
@@ -57,17 +58,24 @@ function checkEtaOrder(submission: ParsedSubmission): void {
   }
 }
 
-/** Return the source text to store: the inline content, or the file read now so later edits do not change the job. */
+/**
+ * Return the source text to store: the inline content, or the file read now so later edits do not
+ * change the job. Only a file inside DOFC_ALLOWED_ROOTS is read.
+ * NOTE: a path sent with inline content is not confined: the server reads nothing there, and the
+ * path's folder only becomes the job's working directory, where the job's code runs with the
+ * scheduler's rights wherever it is.
+ */
 async function snapshotSource(source: ParsedSubmission['source']): Promise<string> {
   if (source.content !== undefined) return source.content;
-  const file = source.path as string;
-  if (!path.isAbsolute(file)) {
+  const requested = source.path as string;
+  if (!path.isAbsolute(requested)) {
     throw new InvalidInputError(
       'source_path_not_absolute',
-      `source.path "${file}" is relative; send an absolute path, or send the file's content inline.`,
+      `source.path "${requested}" is relative; send an absolute path, or send the file's content inline.`,
       'source.path',
     );
   }
+  const file = await resolveInsideRoots(requested, allowedRoots());
   const info = await stat(file).catch(() => null);
   if (info === null || !info.isFile()) {
     throw new InvalidInputError(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
-import { inlineNotebookJob, postJson, startTestService, type TestService } from '../support/service.js';
+import { inlineNotebookJob, postJson, startTestService, type TestService, apiFetch } from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 // A start far in the future keeps a job queued until the test cancels it.
@@ -64,13 +64,13 @@ describe(`job stream on ${storeKindUnderTest()}`, () => {
   });
 
   async function submitQueued(owner: string): Promise<JobView> {
-    const response = await postJson(base, '/jobs', inlineNotebookJob(['1 + 1'], { owner, not_before: LATER }));
+    const response = await postJson(base, '/jobs', inlineNotebookJob(['1 + 1'], { owner, not_before: LATER }), {}, owner);
     expect(response.status).toBe(201);
     return (await response.json()) as JobView;
   }
 
   it('sends the event-stream content type', async () => {
-    const response = await fetch(`${base}/jobs/stream`);
+    const response = await apiFetch(base, `/jobs/stream`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await response.body?.cancel();
@@ -78,19 +78,19 @@ describe(`job stream on ${storeKindUnderTest()}`, () => {
 
   it('pushes a job state change without polling', async () => {
     const job = await submitQueued('stream-one');
-    const reader = new JobEventReader(await fetch(`${base}/jobs/${job.job_id}/stream`));
+    const reader = new JobEventReader(await apiFetch(base, `/jobs/${job.job_id}/stream`, {}, 'stream-one'));
 
     const first = await reader.next(() => true);
     expect(first.job_id).toBe(job.job_id);
 
-    await postJson(base, `/jobs/${job.job_id}/cancel`, {});
+    await postJson(base, `/jobs/${job.job_id}/cancel`, {}, {}, 'stream-one');
     const cancelled = await reader.next((view) => view.state === 'cancelled');
     expect(cancelled.job_id).toBe(job.job_id);
     await reader.close();
   });
 
   it('owner stream leaves out other owners', async () => {
-    const reader = new JobEventReader(await fetch(`${base}/jobs/stream?owner=stream-mine`));
+    const reader = new JobEventReader(await apiFetch(base, `/jobs/stream?owner=stream-mine`, {}, 'admin'));
     const other = await submitQueued('stream-other');
     const mine = await submitQueued('stream-mine');
 
@@ -102,7 +102,7 @@ describe(`job stream on ${storeKindUnderTest()}`, () => {
 
   it('owner stream starts with active jobs', async () => {
     const queued = await submitQueued('stream-start');
-    const reader = new JobEventReader(await fetch(`${base}/jobs/stream?owner=stream-start`));
+    const reader = new JobEventReader(await apiFetch(base, `/jobs/stream?owner=stream-start`, {}, 'admin'));
 
     const first = await reader.next(() => true);
     expect(first.job_id).toBe(queued.job_id);
@@ -114,7 +114,7 @@ describe(`job stream on ${storeKindUnderTest()}`, () => {
     ['an invalid job id', '/jobs/abc/stream', 400],
     ['an empty owner', '/jobs/stream?owner=', 400],
   ])('rejects %s', async (_case, route, status) => {
-    const response = await fetch(`${base}${route}`);
+    const response = await apiFetch(base, route);
     expect(response.status).toBe(status);
     expect(((await response.json()) as { message: string }).message.length).toBeGreaterThan(10);
   });

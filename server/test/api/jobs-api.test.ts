@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
-import { inlineNotebookJob, postJson, startTestService, type TestService } from '../support/service.js';
+import { inlineNotebookJob, postJson, startTestService, type TestService, apiFetch } from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 // Jobs that wait for a start far in the future stay queued, so these tests see the API alone.
@@ -19,7 +19,8 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
   });
 
   async function submitQueued(extra: Record<string, unknown> = {}): Promise<JobView> {
-    const response = await postJson(base, '/jobs', inlineNotebookJob(['1 + 1'], { not_before: LATER, ...extra }));
+    const owner = typeof extra['owner'] === 'string' ? extra['owner'] : 'ana';
+    const response = await postJson(base, '/jobs', inlineNotebookJob(['1 + 1'], { not_before: LATER, ...extra }), {}, owner);
     expect(response.status).toBe(201);
     return (await response.json()) as JobView;
   }
@@ -55,7 +56,7 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
     });
 
     it('rejects a body that is not JSON with 400', async () => {
-      const response = await fetch(`${base}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"owner":' });
+      const response = await apiFetch(base, `/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"owner":' });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toBe('invalid_json');
     });
@@ -81,7 +82,7 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
       for (let i = 0; i < 3; i++) await submitQueued({ owner: 'pager', label: 'H' });
       await submitQueued({ owner: 'pager', label: 'L' });
 
-      const first = (await (await fetch(`${base}/jobs?owner=pager&pool=heavy&limit=2`)).json()) as {
+      const first = (await (await apiFetch(base, `/jobs?owner=pager&pool=heavy&limit=2`, {}, 'admin')).json()) as {
         jobs: JobView[];
         next_cursor: string | null;
       };
@@ -89,7 +90,7 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
       expect(first.jobs.every((job) => job.owner === 'pager' && job.pool === 'heavy')).toBe(true);
       expect(first.next_cursor).not.toBeNull();
 
-      const second = (await (await fetch(`${base}/jobs?owner=pager&pool=heavy&limit=2&cursor=${first.next_cursor}`)).json()) as {
+      const second = (await (await apiFetch(base, `/jobs?owner=pager&pool=heavy&limit=2&cursor=${first.next_cursor}`, {}, 'admin')).json()) as {
         jobs: JobView[];
         next_cursor: string | null;
       };
@@ -104,7 +105,7 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
       ['limit=0', 'limit'],
       ['cursor=abc', 'id'],
     ])('rejects the filter %s with 400', async (query, field) => {
-      const response = await fetch(`${base}/jobs?${query}`);
+      const response = await apiFetch(base, `/jobs?${query}`);
       expect(response.status).toBe(400);
       expect(((await response.json()) as { field: string }).field).toBe(field);
     });
@@ -112,37 +113,37 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
 
   describe('GET /jobs/:id', () => {
     it('returns 404 for an unknown job', async () => {
-      const response = await fetch(`${base}/jobs/999999`);
+      const response = await apiFetch(base, `/jobs/999999`);
       expect(response.status).toBe(404);
       expect(((await response.json()) as { message: string }).message).toMatch(/Job 999999 does not exist/);
     });
 
     it('returns 400 for an id that is not a number', async () => {
-      expect((await fetch(`${base}/jobs/abc`)).status).toBe(400);
+      expect((await apiFetch(base, `/jobs/abc`)).status).toBe(400);
     });
   });
 
   describe('POST /jobs/:id/cancel', () => {
     it('cancels a waiting job at once and records it on the timeline', async () => {
       const job = await submitQueued();
-      const response = await fetch(`${base}/jobs/${job.job_id}/cancel`, { method: 'POST' });
+      const response = await apiFetch(base, `/jobs/${job.job_id}/cancel`, { method: 'POST' });
       expect(response.status).toBe(200);
       expect(((await response.json()) as JobView).state).toBe('cancelled');
 
-      const { events } = (await (await fetch(`${base}/jobs/${job.job_id}/events`)).json()) as { events: Array<{ to_state: string }> };
+      const { events } = (await (await apiFetch(base, `/jobs/${job.job_id}/events`)).json()) as { events: Array<{ to_state: string }> };
       expect(events.map((event) => event.to_state)).toContain('cancelled');
     });
 
     it('rejects cancelling a finished job with 409', async () => {
       const job = await submitQueued();
-      await fetch(`${base}/jobs/${job.job_id}/cancel`, { method: 'POST' });
-      const again = await fetch(`${base}/jobs/${job.job_id}/cancel`, { method: 'POST' });
+      await apiFetch(base, `/jobs/${job.job_id}/cancel`, { method: 'POST' });
+      const again = await apiFetch(base, `/jobs/${job.job_id}/cancel`, { method: 'POST' });
       expect(again.status).toBe(409);
     });
   });
 
   it('serves an OpenAPI document built from the schemas', async () => {
-    const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+    const document = (await (await apiFetch(base, `/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
       components: { schemas: { JobSubmission: { properties: Record<string, unknown> } } };
@@ -155,13 +156,13 @@ describe(`jobs API on ${storeKindUnderTest()}`, () => {
   });
 
   it('reports health with the store answering', async () => {
-    const response = await fetch(`${base}/health`);
+    const response = await apiFetch(base, `/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok' });
   });
 
   it('answers an unknown route with a JSON 404', async () => {
-    const response = await fetch(`${base}/nope`);
+    const response = await apiFetch(base, `/nope`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: string }).error).toBe('not_found');
   });

@@ -3,6 +3,7 @@ import type { JobView } from '../../src/contract/job-view.js';
 import { createLogger } from '../../src/logger.js';
 import { fireRecurringTicks } from '../../src/scheduler/recurring-ticks.js';
 import {
+  apiFetch,
   inlineNotebookJob,
   postJson,
   startTestService,
@@ -13,7 +14,7 @@ import { storeKindUnderTest } from '../support/test-store.js';
 const script = (owner: string) => ({ owner, source: { kind: 'script', content: 'print("tick")' } });
 
 async function jobsOf(base: string, owner: string): Promise<JobView[]> {
-  return ((await (await fetch(`${base}/jobs?owner=${owner}`)).json()) as { jobs: JobView[] }).jobs;
+  return ((await (await apiFetch(base, `/jobs?owner=${owner}`, {}, 'admin')).json()) as { jobs: JobView[] }).jobs;
 }
 
 describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () => {
@@ -48,7 +49,7 @@ describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () 
     const created = await postJson(service.url, '/recurring', {
       cron: '*/2 * * * * *',
       submission: script('ticker'),
-    });
+    }, {}, 'ticker');
     expect(created.status).toBe(201);
     const schedule = (await created.json()) as { id: number; next_at: string };
     expect(Date.parse(schedule.next_at)).toBeGreaterThan(Date.now() - 1000);
@@ -58,7 +59,7 @@ describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () 
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(
-      (await fetch(`${service.url}/recurring/${schedule.id}`, { method: 'DELETE' })).status,
+      (await apiFetch(service.url, `/recurring/${schedule.id}`, { method: 'DELETE' }, 'ticker')).status,
     ).toBe(204);
     const afterStop = (await jobsOf(service.url, 'ticker')).length;
     expect(afterStop).toBeGreaterThanOrEqual(2);
@@ -72,7 +73,7 @@ describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () 
       await postJson(service.url, '/recurring', {
         cron: '0 3 * * *',
         submission: script('nightly'),
-      })
+      }, {}, 'nightly')
     ).json()) as { id: number };
     const start = new Date('2030-01-01T00:00:00Z');
     await service.db('recurring_jobs').where({ id: created.id }).update({ last_fired_at: start });
@@ -94,19 +95,16 @@ describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () 
   it('approves a P0 job for the critical lane and records who did', async () => {
     const body = inlineNotebookJob(['1'], { priority: 'P0', not_before: '2099-01-01T00:00:00Z' });
     const job = (await (await postJson(service.url, '/jobs', body)).json()) as JobView;
-    const response = await fetch(`${service.url}/admin/jobs/${job.job_id}/approve-critical`, {
-      method: 'POST',
-      headers: { 'X-Dofc-User': 'lead-admin' },
-    });
+    const response = await apiFetch(service.url, `/admin/jobs/${job.job_id}/approve-critical`, { method: 'POST' }, 'admin');
     expect(response.status).toBe(200);
 
-    const { events } = (await (await fetch(`${service.url}/jobs/${job.job_id}/events`)).json()) as {
+    const { events } = (await (await apiFetch(service.url, `/jobs/${job.job_id}/events`)).json()) as {
       events: Array<{ type: string; message: string }>;
     };
     expect(events).toContainEqual(
       expect.objectContaining({
         type: 'critical_approved',
-        message: 'lead-admin approved the critical lane for this job.',
+        message: 'admin approved the critical lane for this job.',
       }),
     );
   });
@@ -119,9 +117,7 @@ describe(`recurring jobs and critical approvals on ${storeKindUnderTest()}`, () 
         inlineNotebookJob(['1'], { not_before: '2099-01-01T00:00:00Z' }),
       )
     ).json()) as JobView;
-    const response = await fetch(`${service.url}/admin/jobs/${job.job_id}/approve-critical`, {
-      method: 'POST',
-    });
+    const response = await apiFetch(service.url, `/admin/jobs/${job.job_id}/approve-critical`, { method: 'POST' }, 'admin');
     expect(response.status).toBe(422);
   });
 });

@@ -5,10 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
 import { freePort } from '../support/scheduler-process.js';
-import { startTestService, waitForState, type TestService } from '../support/service.js';
+import { createApiToken, startTestService, waitForState, type TestService } from '../support/service.js';
 import { REPO_ROOT } from '../support/shared-data.js';
 
 const CLI = path.join(REPO_ROOT, 'server/bin/dofc.js');
+
+/** DOFC_TOKEN of the test user, set once the service runs. */
+let credentials: Record<string, string> = {};
 
 /**
  * Run the compiled dofc CLI. It runs asynchronously because the service it calls lives in this
@@ -18,7 +21,7 @@ function dofc(args: string[], options: { env?: Record<string, string>; cwd?: str
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...credentials, ...options.env },
     });
     let stdout = '';
     let stderr = '';
@@ -35,6 +38,7 @@ describe('dofc command line', () => {
 
   beforeAll(async () => {
     service = await startTestService();
+    credentials = { DOFC_TOKEN: await createApiToken(service.url) };
     folder = mkdtempSync(path.join(os.tmpdir(), 'dofc-cli-'));
     writeFileSync(path.join(folder, 'hello.py'), 'print("hello from dofc")\n');
     writeFileSync(path.join(folder, 'broken.ipynb'), '{"cells": [');

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import type { JobView } from '../../src/contract/job-view.js';
 import { createTestStore, type TestStore } from './test-store.js';
+import { signedAssertionHeaders } from '../../src/auth/signed-assertion.js';
+import { TEST_AUTH_SETTINGS, TEST_SECRET } from './test-auth.js';
 
 export interface TestService extends RunningService {
   config: ServiceConfig;
@@ -24,6 +26,10 @@ export async function startTestService(overrides: Partial<ServiceConfig> = {}): 
     store: store.location,
     tickMs: 200,
     killGraceS: 2,
+    // Two idle kernels per test service would compete with the suite for its two cores; the warm
+    // kernel tests turn the pool on themselves.
+    warmKernels: { size: 0, preload: [] },
+    auth: TEST_AUTH_SETTINGS,
     ...overrides,
   };
   const service = await startService(config, createLogger(process.env['DOFC_TEST_LOG_LEVEL'] ?? 'silent'));
@@ -42,13 +48,19 @@ export async function startTestService(overrides: Partial<ServiceConfig> = {}): 
 export const DEFAULT_TEST_USER = 'ana';
 
 /**
- * A request to the test service made as `user`. Every test reaches the API through this
- * function (or the helpers below), so that credentials are added in one place.
+ * A request to the test service made as `user`, signed the way the Jupyter proxy signs it; `null`
+ * sends no credential. Every test reaches the API through this function (or the helpers below),
+ * so that credentials are added in one place.
  */
 export async function apiFetch(base: string, route: string, init: RequestInit = {}, user: string | null = DEFAULT_TEST_USER): Promise<Response> {
+  const url = new URL(`${base}${route}`);
   const headers = new Headers(init.headers);
-  if (user !== null) headers.set('X-Dofc-User', user);
-  return fetch(`${base}${route}`, { ...init, headers });
+  if (user !== null) {
+    // The signature covers the path as it goes on the wire, so it is taken from the parsed URL.
+    const signed = signedAssertionHeaders(TEST_SECRET, user, init.method ?? 'GET', `${url.pathname}${url.search}`, Date.now());
+    for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+  }
+  return fetch(url, { ...init, headers });
 }
 
 export async function postJson(base: string, route: string, body: unknown, headers: Record<string, string> = {}, user: string | null = DEFAULT_TEST_USER): Promise<Response> {
@@ -70,6 +82,13 @@ export async function getJob(base: string, id: number, user: string | null = DEF
   return (await response.json()) as JobView;
 }
 
+/** Creates a personal API token for `user`, for a `dofc` CLI process to send as DOFC_TOKEN. */
+export async function createApiToken(base: string, user: string = DEFAULT_TEST_USER): Promise<string> {
+  const response = await postJson(base, '/me/tokens', { name: 'test CLI' }, {}, user);
+  if (response.status !== 201) throw new Error(`POST /me/tokens as ${user} returned ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
 const FINAL_STATES = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Poll a job until it reaches one of `states` (a final state by default) or the time runs out. */
@@ -78,10 +97,11 @@ export async function waitForState(
   id: number,
   states: ReadonlySet<string> = FINAL_STATES,
   timeoutMs = 90_000,
+  user: string = DEFAULT_TEST_USER,
 ): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await getJob(base, id);
+    const job = await getJob(base, id, user);
     if (states.has(job.state)) return job;
     if (Date.now() > deadline) {
       throw new Error(`job ${id} is still ${job.state} after ${timeoutMs} ms (waiting for ${[...states].join(', ')})`);

@@ -27,9 +27,12 @@ import {
   type StoredPolicySettings,
 } from '../../store/policy-settings.js';
 import { isTerminal } from '../../contract/job-view.js';
-import { recordEvent } from '../../jobs/transitions.js';
+import { recordAudit } from '../../audit/audit-log.js';
+import { approveCriticalJob } from '../../audit/critical-approval.js';
+import { auditAdminRouter } from '../../audit/audit-routes.js';
 import { toJobView, type JobRow } from '../../store/job-rows.js';
 import { requestActor } from '../actor.js';
+import { MAX_ROW_ID } from '../../contract/row-id.js';
 import { parseJobId } from './jobs.js';
 import type { ApiServices } from '../services.js';
 
@@ -89,7 +92,16 @@ export function adminRouter(services: ApiServices): Router {
         );
       }
       await storePolicySettings(trx, settings, current.version + 1, actor, services.now());
-      return loadPolicySettings(trx);
+      const next = await loadPolicySettings(trx);
+      await recordAudit(trx, {
+        at: services.now(),
+        actor,
+        action: 'policy.update',
+        target: 'policy',
+        before: { version: current.version, settings: current.settings },
+        after: { version: next.version, settings: next.settings },
+      });
+      return next;
     });
     services.logger.info({ version: stored.version, actor }, 'policy settings changed');
     services.onJobsChanged();
@@ -119,7 +131,18 @@ export function adminRouter(services: ApiServices): Router {
     }
 
     const actor = requestActor(request);
-    const row = await insertReservation(db, reservation, actor, services.now());
+    const row = await db.transaction(async (trx) => {
+      const inserted = await insertReservation(trx, reservation, actor, services.now());
+      await recordAudit(trx, {
+        at: services.now(),
+        actor,
+        action: 'reservation.create',
+        target: `reservation:${inserted.id}`,
+        before: null,
+        after: toReservationView(inserted),
+      });
+      return inserted;
+    });
     services.logger.info({ reservationId: row.id, actor }, 'reservation created');
     services.onJobsChanged();
     response.status(201).json(toReservationView(row));
@@ -127,23 +150,32 @@ export function adminRouter(services: ApiServices): Router {
 
   router.delete('/reservations/:id', async (request, response) => {
     const id = Number(request.params['id']);
-    if (!Number.isSafeInteger(id) || id <= 0) {
+    if (!Number.isSafeInteger(id) || id <= 0 || id > MAX_ROW_ID) {
       throw new InvalidInputError(
         'invalid_reservation_id',
-        `Reservation id ${JSON.stringify(request.params['id'])} is invalid; ids are positive whole numbers.`,
+        `Reservation id ${JSON.stringify(request.params['id'])} is invalid; ids are whole numbers from 1 to ${MAX_ROW_ID}.`,
         'id',
       );
     }
-    if (!(await cancelReservation(db, id, services.now()))) {
-      throw new NotFoundError(
-        'reservation_not_found',
-        `Reservation ${id} does not exist or was already cancelled; list them with GET /admin/reservations.`,
-      );
-    }
-    services.logger.info(
-      { reservationId: id, actor: requestActor(request) },
-      'reservation cancelled',
-    );
+    const actor = requestActor(request);
+    await db.transaction(async (trx) => {
+      const before = await trx('reservations').where({ id }).first();
+      if (before === undefined || !(await cancelReservation(trx, id, services.now()))) {
+        throw new NotFoundError(
+          'reservation_not_found',
+          `Reservation ${id} does not exist or was already cancelled; list them with GET /admin/reservations.`,
+        );
+      }
+      await recordAudit(trx, {
+        at: services.now(),
+        actor,
+        action: 'reservation.cancel',
+        target: `reservation:${id}`,
+        before: toReservationView(before),
+        after: { cancelled_at: services.now().toISOString() },
+      });
+    });
+    services.logger.info({ reservationId: id, actor }, 'reservation cancelled');
     services.onJobsChanged();
     response.status(204).end();
   });
@@ -170,25 +202,27 @@ export function adminRouter(services: ApiServices): Router {
           `Job ${id} already ended as ${row.state}; there is nothing to approve.`,
         );
       }
-      const now = services.now();
-      const [updated] = await trx<JobRow>('jobs')
-        .where({ id })
-        .update({ critical_approved_at: now, critical_approved_by: actor, updated_at: now })
-        .returning('*');
-      await recordEvent(trx, {
-        jobId: id,
-        at: now,
-        type: 'critical_approved',
-        code: 'critical_approved',
-        message: `${actor} approved the critical lane for this job.`,
-        data: { approved_by: actor },
+      const settings = await loadPolicySettings(trx);
+      return approveCriticalJob(trx, row, {
+        approver: { kind: 'admin', actor },
+        maxRuntimeS: criticalMaxRuntimeS(settings),
+        at: services.now(),
       });
-      return updated as JobRow;
     });
     services.logger.info({ jobId: id, actor }, 'critical lane approved');
     services.onJobsChanged();
     response.json(toJobView(job));
   });
 
+  router.use(auditAdminRouter(services));
   return router;
+}
+
+/** The critical lane's maximum run time from the stored settings, or the default when they are invalid. */
+function criticalMaxRuntimeS(stored: StoredPolicySettings): number {
+  try {
+    return validatePolicyConfig(stored.settings).critical.maxRuntimeS;
+  } catch {
+    return validatePolicyConfig().critical.maxRuntimeS;
+  }
 }

@@ -4,6 +4,10 @@ import { isTerminal, type JobView } from '../../contract/job-view.js';
 import { InvalidInputError, NotFoundError } from '../../jobs/errors.js';
 import { toJobView, type JobRow } from '../../store/job-rows.js';
 import type { ApiServices } from '../services.js';
+import { requestIdentity } from '../actor.js';
+import { ForbiddenError } from '../../auth/errors.js';
+import type { Identity } from '../../auth/identity.js';
+import { mayFilterByOwner, whereVisibleTo } from '../../auth/job-access.js';
 import { parseJobId } from './jobs.js';
 
 /** How often the store is read for changed jobs; every change bumps `jobs.updated_at`. */
@@ -16,7 +20,7 @@ const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 
 /** The jobs a stream follows: one job, or every job of an owner. */
-type StreamScope = { jobId: number } | { owner: string | undefined };
+type StreamScope = { jobId: number } | { owner: string | undefined; viewer: Identity };
 
 /**
  * Routes that push job changes as Server-Sent Events: `GET /jobs/stream[?owner=]` for a list and
@@ -32,7 +36,11 @@ export function jobStreamRouter(services: ApiServices): Router {
     if (owner !== undefined && (typeof owner !== 'string' || owner.length === 0)) {
       throw new InvalidInputError('invalid_query', 'Query parameter owner must appear once and not be empty.', 'owner');
     }
-    await streamJobs(services, { owner }, request, response);
+    const viewer = requestIdentity(request);
+    if (owner !== undefined && !mayFilterByOwner(viewer, owner)) {
+      throw new ForbiddenError('forbidden', `Following the jobs of ${owner} needs the role team_lead or admin; you are ${viewer.user} with role ${viewer.role}. Leave owner out to follow your own jobs.`);
+    }
+    await streamJobs(services, { owner, viewer }, request, response);
   });
 
   router.get('/:id/stream', async (request, response) => {
@@ -104,6 +112,7 @@ async function changedJobs(db: Knex, scope: StreamScope, since: Date | undefined
     return since === undefined ? query : query.where('updated_at', '>=', since);
   }
 
+  query = whereVisibleTo(query, scope.viewer);
   if (scope.owner !== undefined) query = query.where({ owner: scope.owner });
   if (since === undefined) return query.whereNotIn('state', ['succeeded', 'failed', 'cancelled']);
   return query.where('updated_at', '>=', since);

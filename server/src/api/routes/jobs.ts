@@ -1,10 +1,16 @@
 import { Router, type Request } from 'express';
 import { JOB_STATES, type JobEvent, type JobState } from '../../contract/job-view.js';
 import { POOLS, type PoolName } from '../../contract/job-spec.js';
+import { MAX_ROW_ID } from '../../contract/row-id.js';
 import { InvalidInputError, NotFoundError } from '../../jobs/errors.js';
-import { requestCancel } from '../../jobs/lifecycle.js';
+import { cancelJobAsActor } from '../../audit/cancel-audit.js';
+import { applyCriticalGrant } from '../../audit/critical-grants.js';
 import { submitJob } from '../../jobs/submit.js';
 import { toJobView, type AttemptRow, type JobRow } from '../../store/job-rows.js';
+import { requestActor, requestIdentity } from '../actor.js';
+import { withCallerAsOwner } from '../../auth/caller-submission.js';
+import { ForbiddenError } from '../../auth/errors.js';
+import { mayFilterByOwner, whereVisibleTo } from '../../auth/job-access.js';
 import type { ApiServices } from '../services.js';
 import { streamJobLogs } from './job-logs.js';
 
@@ -20,18 +26,25 @@ export function jobsRouter(services: ApiServices): Router {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new InvalidInputError('invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.', 'Idempotency-Key');
     }
-    const { job, replayed } = await submitJob(db, request.body, {
+    const body = await withCallerAsOwner(db, request.body, requestIdentity(request));
+    const submitted = await submitJob(db, body, {
       capacity: services.capacity,
       now: services.now(),
       idempotencyKey: key,
     });
+    const { replayed } = submitted;
+    const job = replayed ? submitted.job : await applyCriticalGrant(db, submitted.job, services.now());
     if (!replayed) services.onJobsChanged();
     response.status(replayed ? 200 : 201).location(`/jobs/${job.id}`).json(toJobView(job));
   });
 
   router.get('/', async (request, response) => {
     const filters = parseListQuery(request);
-    let query = db<JobRow>('jobs').orderBy('id', 'desc').limit(filters.limit + 1);
+    const identity = requestIdentity(request);
+    if (filters.owner !== undefined && !mayFilterByOwner(identity, filters.owner)) {
+      throw new ForbiddenError('forbidden', `Listing the jobs of ${filters.owner} needs the role team_lead or admin; you are ${identity.user} with role ${identity.role}. Leave owner out to list your own jobs.`);
+    }
+    let query = whereVisibleTo(db<JobRow>('jobs'), identity).orderBy('id', 'desc').limit(filters.limit + 1);
     if (filters.owner !== undefined) query = query.where({ owner: filters.owner });
     if (filters.state !== undefined) query = query.where({ state: filters.state });
     if (filters.pool !== undefined) query = query.where({ pool: filters.pool });
@@ -51,7 +64,8 @@ export function jobsRouter(services: ApiServices): Router {
 
   router.post('/:id/cancel', async (request, response) => {
     const id = parseJobId(request.params['id']);
-    const { job, immediate } = await db.transaction((trx) => requestCancel(trx, id, services.now()));
+    const actor = requestActor(request);
+    const { job, immediate } = await db.transaction((trx) => cancelJobAsActor(trx, id, actor, services.now()));
     services.onJobsChanged();
     response.status(immediate ? 200 : 202).json(toJobView(job));
   });
@@ -102,8 +116,8 @@ export function jobsRouter(services: ApiServices): Router {
 
 export function parseJobId(raw: string | undefined): number {
   const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new InvalidInputError('invalid_job_id', `Job id ${JSON.stringify(raw)} is invalid; job ids are positive whole numbers.`, 'id');
+  if (!Number.isSafeInteger(id) || id <= 0 || id > MAX_ROW_ID) {
+    throw new InvalidInputError('invalid_job_id', `Job id ${JSON.stringify(raw)} is invalid; job ids are whole numbers from 1 to ${MAX_ROW_ID}.`, 'id');
   }
   return id;
 }

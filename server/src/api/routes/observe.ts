@@ -6,6 +6,8 @@ import { readLiveOps } from '../../observe/live-ops/live-ops.js';
 import { LOG_SOURCES, searchLogFile, type LogQuery, type LogSource } from '../../observe/live-ops/log-search.js';
 import type { AttemptRow, JobRow } from '../../store/job-rows.js';
 import type { ApiServices } from '../services.js';
+import { requestIdentity } from '../actor.js';
+import { liveOpsFor } from '../../auth/live-ops-view.js';
 import { parseJobId } from './jobs.js';
 
 const MAX_SEARCH_MATCHES = 1000;
@@ -27,8 +29,10 @@ export function observeRouter(services: ApiServices): Router {
     response.type(metrics.registry.contentType).send(text);
   });
 
-  router.get('/ops/live', async (_request, response) => {
-    response.json(await readLiveOps(services.db, services.capacity, services.now()));
+  router.get('/ops/live', async (request, response) => {
+    const view = await readLiveOps(services.db, services.capacity, services.now(), services.cellLatency);
+    const hotSet = services.hotSet === undefined ? {} : { hot_set: services.hotSet.stats() };
+    response.json({ ...liveOpsFor(view, requestIdentity(request)), ...hotSet });
   });
 
   router.get('/jobs/:id/report', async (request, response) => {

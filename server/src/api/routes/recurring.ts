@@ -10,8 +10,11 @@ import {
   toRecurringView,
   type RecurringRow,
 } from '../../store/recurring-jobs.js';
-import { requestActor } from '../actor.js';
+import { requestActor, requestIdentity } from '../actor.js';
 import type { ApiServices } from '../services.js';
+import { MAX_ROW_ID } from '../../contract/row-id.js';
+import { withCallerAsOwner } from '../../auth/caller-submission.js';
+import { mayActOn, submissionTeam } from '../../auth/job-access.js';
 
 /** Routes under /recurring: jobs submitted again at every tick of a cron schedule. */
 export function recurringRouter(services: ApiServices): Router {
@@ -24,7 +27,8 @@ export function recurringRouter(services: ApiServices): Router {
       const problem = describeFirstIssue(parsed.error, request.body);
       throw new InvalidInputError('invalid_recurring_job', problem.message, problem.field);
     }
-    const { cron, time_zone: timeZone, submission } = parsed.data;
+    const { cron, time_zone: timeZone } = parsed.data;
+    const submission = await withCallerAsOwner(db, parsed.data.submission, requestIdentity(request));
     if (!IANAZone.isValidZone(timeZone)) {
       throw new InvalidInputError(
         'invalid_recurring_job',
@@ -64,16 +68,18 @@ export function recurringRouter(services: ApiServices): Router {
     response.status(201).json(toRecurringView(row as RecurringRow));
   });
 
-  router.get('/', async (_request, response) => {
-    response.json({ recurring: (await activeRecurringJobs(db)).map(toRecurringView) });
+  router.get('/', async (request, response) => {
+    const identity = requestIdentity(request);
+    const visible = (await activeRecurringJobs(db)).filter((row) => mayActOn(identity, row.owner, submissionTeam(row.submission)));
+    response.json({ recurring: visible.map(toRecurringView) });
   });
 
   router.delete('/:id', async (request, response) => {
     const id = Number(request.params['id']);
-    if (!Number.isSafeInteger(id) || id <= 0) {
+    if (!Number.isSafeInteger(id) || id <= 0 || id > MAX_ROW_ID) {
       throw new InvalidInputError(
         'invalid_recurring_id',
-        `Recurring job id ${JSON.stringify(request.params['id'])} is invalid; ids are positive whole numbers.`,
+        `Recurring job id ${JSON.stringify(request.params['id'])} is invalid; ids are whole numbers from 1 to ${MAX_ROW_ID}.`,
         'id',
       );
     }

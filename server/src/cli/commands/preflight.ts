@@ -10,6 +10,8 @@ interface PreflightOptions {
   owner?: string;
   team?: string;
   json?: boolean;
+  /** False with --no-samples. */
+  samples: boolean;
   url?: string;
 }
 
@@ -20,13 +22,15 @@ export function registerPreflightCommand(program: Command): void {
     .argument('<file>', 'the notebook or script; its folder resolves relative input paths')
     .option('--label <L|H>', 'L for light, interactive work; H for heavy work', 'L')
     .option('--priority <P0|P1|P2>', 'priority band, P0 highest', 'P2')
-    .option('--owner <user>', 'owner whose history estimates the runtime (default: the login name)')
-    .option('--team <team>', 'team the job would count against', 'default')
+    .option('--owner <user>', 'owner whose history estimates the runtime; only admins may name another user (default: the authenticated user)')
+    .option('--team <team>', 'team the job would count against; only admins may name another team (default: your team)')
     .option('--json', 'print the analysis as JSON')
+    .option('--no-samples', 'skip the sample runs on small shares of the inputs, which take about three job start-ups')
     .option('--url <url>', 'scheduler URL (default DOFC_URL or http://127.0.0.1:8780)')
     .action(async (file: string, options: PreflightOptions) => {
       const submission = await buildSubmission(file, options, new Date());
-      const response = await callApi(serverUrl(options.url), '/preflight', {
+      const route = options.samples ? '/preflight' : '/preflight?samples=off';
+      const response = await callApi(serverUrl(options.url), route, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(submission),
@@ -54,8 +58,29 @@ export function formatAnalysis(file: string, analysis: PreflightAnalysis): strin
     const size = input.bytes === null ? (input.note ?? 'not measured') : `${input.bytes} bytes, ${input.format}, ${input.files} files`;
     lines.push(`  input ${input.path} (${input.origin}): ${size}`);
   }
+  lines.push(...formatSample(analysis.sample));
   for (const flag of analysis.flags) {
     lines.push(`  ${flag.severity} ${flag.id}${flag.cell === null ? '' : ` (cell ${flag.cell})`}: ${flag.message}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Formats the sample runs: one line for the outcome and the model, one per run. */
+function formatSample(sample: PreflightAnalysis['sample']): string[] {
+  if (sample === null || sample === undefined) return [];
+  if (sample.status !== 'measured' || sample.model === null) {
+    return [`  sample runs ${sample.status}: ${sample.reason ?? 'no reason given'}`, ...sample.runs.map(formatRun)];
+  }
+  const model = sample.model;
+  const fit = model.r2 === null ? 'two points, exact fit' : `R² ${model.r2}, max residual ${Math.round((model.max_relative_residual ?? 0) * 100)}%`;
+  return [
+    `  sample runs measured: extrapolated ${formatSeconds(sample.extrapolated_s ?? 0)} = ${model.fixed_s} s fixed + ${model.b_s}·x^${model.exponent} s at x = 1 (slope fitted on ${model.fitted_on} time, ${fit})`,
+    ...sample.runs.map(formatRun),
+  ];
+}
+
+function formatRun(run: NonNullable<PreflightAnalysis['sample']>['runs'][number]): string {
+  const share = `${Number((run.input_share * 100).toPrecision(3))}%`;
+  const memory = run.max_rss_bytes === null ? 'unknown' : `${Math.round(run.max_rss_bytes / 2 ** 20)} MiB`;
+  return `    ${share} of the input (${run.sample_bytes} bytes): ${run.outcome}, wall ${run.wall_s ?? '?'} s, cpu ${run.cpu_s ?? '?'} s, peak memory ${memory}`;
 }

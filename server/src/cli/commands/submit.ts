@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { LABELS, PRIORITIES, type JobSubmission } from '../../contract/job-spec.js';
@@ -29,8 +28,8 @@ export function registerSubmitCommand(program: Command): void {
     .option('--label <L|H>', 'L for light, interactive work; H for heavy work', 'L')
     .option('--priority <P0|P1|P2>', 'priority band, P0 highest', 'P2')
     .option('--not-before <time>', 'earliest start: HH:MM (next occurrence, local time), "off-peak" (19:00) or an ISO date-time')
-    .option('--owner <user>', 'owner of the job (default: the login name)')
-    .option('--team <team>', 'team the job counts against', 'default')
+    .option('--owner <user>', 'owner of the job; only admins may name another user (default: the authenticated user)')
+    .option('--team <team>', 'team the job counts against; only admins may name another team (default: your team)')
     .option('--name <name>', 'a name to show instead of the file name')
     .option('--timeout <seconds>', 'stop the job after this many seconds of running (default 21600)')
     .option('--idempotency-key <key>', 'repeat a submit safely: the same key returns the first job')
@@ -52,7 +51,10 @@ export function registerSubmitCommand(program: Command): void {
 }
 
 /** Check the options and read the file; every mistake here exits with code 2 before any request. */
-export async function buildSubmission(file: string, options: SubmitOptions, now: Date): Promise<JobSubmission> {
+/** A JobSubmission whose owner and team the scheduler fills in from the caller when they are left out. */
+export type SubmissionBody = Omit<JobSubmission, 'owner'> & { owner?: string };
+
+export async function buildSubmission(file: string, options: SubmitOptions, now: Date): Promise<SubmissionBody> {
   if (!(LABELS as readonly string[]).includes(options.label)) {
     throw new CliError(`--label ${options.label} is invalid; use L (light) or H (heavy).`, EXIT.invalidInput);
   }
@@ -72,9 +74,10 @@ export async function buildSubmission(file: string, options: SubmitOptions, now:
     throw new CliError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the path.`, EXIT.invalidInput);
   }
 
-  const submission: JobSubmission = {
-    owner: options.owner ?? os.userInfo().username,
-    team: options.team ?? 'default',
+  // The scheduler sets the owner and team from the credential; they are sent only when given.
+  const submission: SubmissionBody = {
+    ...(options.owner !== undefined ? { owner: options.owner } : {}),
+    ...(options.team !== undefined ? { team: options.team } : {}),
     label: options.label as JobSubmission['label'],
     priority: options.priority as JobSubmission['priority'],
     source: { kind: extension === '.ipynb' ? 'notebook' : 'script', path: absolute, content },
