@@ -11,7 +11,11 @@ from typing import Any
 
 import nbformat
 
+from dofc.preflight_sample_run import enter_sample_mode
+from dofc.warm.attach import export_warm_settings
+
 from .attempt import execute_attempt
+from .checkpoint_env import export_checkpoint_env
 from .notebook import run_notebook
 from .protocol import OUTPUT_NOTEBOOK, SPEC_FILE, EventWriter
 from .script import run_script
@@ -50,6 +54,9 @@ def run_attempt(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) ->
     os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
     os.environ["DOFC_ATTEMPT"] = str(spec["attempt"])
     os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
+    export_warm_settings(spec)
+    export_checkpoint_env(spec, attempt_dir)
+    enter_sample_mode(spec)
 
     source_file = attempt_dir / spec["source_file"]
     kind = spec["kind"]

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dofc.preflight_sample_run import resource_usage
+
 from .attempt_log import capture_output
+from .failures import classify_runner_fault, with_failure_class
+from .pause import install_pause_signal_handler
 from .protocol import (
     EXIT_ALREADY_STARTED,
     AttemptAlreadyStarted,
@@ -27,6 +31,7 @@ def execute_attempt(attempt_dir: Path, describe: str, run: RunAttempt, fault_mes
     ``describe`` is the start line for the log, and ``fault_message`` prefixes the result when
     ``run`` itself raises, so a fault of DOFC's own code still ends the attempt with a result.
     """
+    install_pause_signal_handler()
     try:
         claim_attempt(attempt_dir)
     except AttemptAlreadyStarted:
@@ -46,9 +51,12 @@ def execute_attempt(attempt_dir: Path, describe: str, run: RunAttempt, fault_mes
             "outcome": "failed",
             "code": "runner_error",
             "message": f"{fault_message}: {type(error).__name__}: {error}",
+            "failure_class": classify_runner_fault(error),
         }
 
+    with_failure_class(result)
     result["duration_s"] = round(time.monotonic() - started, 3)
+    result.update(resource_usage())
     write_result(attempt_dir, result)
     events.emit("finished", outcome=result["outcome"])
     events.close()

@@ -20,9 +20,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from dofc.checkpointing import Paused
 from dofc.runner.__main__ import main as run_with_runner
 from dofc.runner.attempt import execute_attempt
-from dofc.runner.failures import hint_for
+from dofc.runner.checkpoint_env import export_checkpoint_env
+from dofc.runner.failures import classify_failure, hint_for
+from dofc.runner.pause import paused_after_stage_result
 from dofc.runner.protocol import SPEC_FILE, EventWriter
 
 KERNEL_SESSION_FILE = Path(__file__).with_name("kernel_session.py")
@@ -62,6 +65,7 @@ def run_script(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> 
     os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
     os.environ["DOFC_ATTEMPT"] = str(spec["attempt"])
     os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
+    export_checkpoint_env(spec, attempt_dir)
 
     # Imported here so that a notebook attempt never creates a SparkContext in this process.
     from pyspark.sql import SparkSession
@@ -77,12 +81,16 @@ def run_script(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> 
     except SystemExit as exit_request:
         if exit_request.code not in (None, 0):
             return _script_failed(f"The script exited with code {exit_request.code}.", exit_request.code)
+    except Paused:
+        return paused_after_stage_result(attempt_dir)
     except Exception as error:  # noqa: BLE001 - the user's exception becomes the attempt's result
         traceback.print_exc()
         first_line = str(error).splitlines()[0] if str(error) else ""
         message = f"The script raised {type(error).__name__}: {first_line}".rstrip(": ") + "."
         hint = hint_for(type(error).__name__, str(error), str(workdir))
-        return _script_failed(message + (f" {hint}" if hint else ""), 1)
+        failed = _script_failed(message + (f" {hint}" if hint else ""), 1)
+        failed["failure_class"] = classify_failure(type(error).__name__, str(error))
+        return failed
     finally:
         session.stop()
 

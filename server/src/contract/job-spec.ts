@@ -32,10 +32,27 @@ export const InputSchema = z.strictObject({
   partitions: z.int().min(1).max(1_000_000).optional(),
 });
 
+/**
+ * When a failed attempt is tried again. Only failures outside the user's code are retried:
+ * infrastructure faults, a lost Spark executor and running out of memory (with 1.5 times the
+ * memory per executor). A timeout is retried only with `retry_timeout`, because a job that ran
+ * out of time usually runs out of time again. The wait before attempt n + 1 is
+ * `backoff_s * 2^(n - 1)`, capped at `max_backoff_s`, times a random factor from 0.5 to 1 so
+ * that jobs failed by the same fault do not all come back at once.
+ */
 export const RetryPolicySchema = z.strictObject({
   max_attempts: z.int().min(1).max(10).default(1),
   backoff_s: z.number().min(0).max(3600).default(30),
+  max_backoff_s: z.number().min(0).max(86400).default(3600),
+  retry_timeout: z.boolean().default(false),
 });
+
+export type RetryPolicy = z.output<typeof RetryPolicySchema>;
+
+/** Read a stored retry policy with every default applied, including fields added after it was stored. */
+export function retryPolicyOf(spec: { retry_policy?: Partial<RetryPolicy> }): RetryPolicy {
+  return RetryPolicySchema.parse(spec.retry_policy ?? {});
+}
 
 /**
  * What to run. `content` is a snapshot taken at submission, so editing the notebook afterwards
@@ -81,7 +98,7 @@ export const JobSubmissionSchema = z.strictObject({
   cores_per_executor: z.int().min(1).max(256).default(1),
   mem_per_executor_gb: z.number().min(0.125).max(4096).default(2),
   timeout_s: z.int().min(1).max(7 * 86400).default(6 * 3600),
-  retry_policy: RetryPolicySchema.default({ max_attempts: 1, backoff_s: 30 }),
+  retry_policy: RetryPolicySchema.prefault({}),
   checkpoint: z.boolean().default(false),
   source: SourceSchema,
   parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),

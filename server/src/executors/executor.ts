@@ -14,6 +14,9 @@ export interface AttemptLaunch {
   allocation?: AttemptAllocation;
 }
 
+/** Why an attempt failed, as the runner classified it (dofc/runner/failures.py). */
+export type FailureClass = 'user_code' | 'out_of_memory' | 'executor_lost' | 'infrastructure' | 'timeout' | 'preempted';
+
 /** A job's resource ceiling and pool, as its JobSpec states them. */
 export interface AttemptAllocation {
   pool: string;
@@ -32,9 +35,12 @@ export interface AttemptHandle {
 
 /** The runner's own account of its end, from result.json. */
 export interface RunnerResult {
-  outcome: 'succeeded' | 'failed';
+  /** `paused` means the runner stopped at a cell or checkpoint boundary because a pause was requested. */
+  outcome: 'succeeded' | 'failed' | 'paused';
   code?: string;
   message: string;
+  /** Present when the outcome is `failed` or `paused`; runners older than this field leave it out. */
+  failure_class?: FailureClass;
   failed_cell?: {
     index: number;
     code_cell_number: number;
@@ -45,14 +51,28 @@ export interface RunnerResult {
   duration_s?: number;
 }
 
+/** One save or load of a `dofc.checkpoint` stage, as the runner appended it to events.jsonl. */
+export interface CheckpointEvent {
+  stage: string;
+  action: 'saved' | 'loaded';
+  /** Size of the stored stage on disk. */
+  bytes: number;
+  /** Seconds the save or load took inside the kernel. */
+  duration_s: number;
+  /** ISO 8601 time of the save or load. */
+  at: string;
+}
+
 export type AttemptStatus =
-  | { kind: 'running'; progress: Progress | null }
+  | { kind: 'running'; progress: Progress | null; checkpoints: CheckpointEvent[] }
   | {
       kind: 'ended';
       result: RunnerResult | null;
       /** Exit code or signal when the executor saw the exit; null after a restart. */
       exit: { code: number | null; signal: NodeJS.Signals | null } | null;
       progress: Progress | null;
+      /** Every checkpoint event of the attempt so far, oldest first. */
+      checkpoints: CheckpointEvent[];
     };
 
 /** The fence a recovering scheduler takes on an attempt whose runner may not have begun. */
@@ -72,6 +92,12 @@ export interface Executor {
   start(handle: AttemptHandle): Promise<number>;
   /** Report whether the attempt still runs, or how it ended. */
   inspect(handle: AttemptHandle): Promise<AttemptStatus>;
+  /**
+   * Ask the runner to pause: write `pause_requested` in the attempt folder, then send SIGUSR1.
+   * The runner stops at the next cell or checkpoint boundary with outcome `paused`. A cell that
+   * never reaches a boundary keeps running; the caller decides when to `terminate` it.
+   */
+  requestPause(handle: AttemptHandle): Promise<void>;
   /** Ask the runner to stop, and kill it after the grace period. */
   terminate(handle: AttemptHandle, graceMs: number): void;
   /** After a restart: make sure a runner that has not begun never will, or learn that it began. */

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { Progress, Reason } from '../contract/job-view.js';
 import type { JobRow } from '../store/job-rows.js';
+import type { FailureClass } from '../executors/executor.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { transition } from './transitions.js';
+import { recordEvent, transition, type JobPatch } from './transitions.js';
 
 /**
  * One named function per move of the job state machine. Each runs inside the caller's
@@ -75,12 +76,28 @@ export interface AttemptEnd {
   progress: Progress | null;
   outcome: Record<string, unknown>;
   failedCell?: JobRow['failed_cell'];
+  /** Set for an attempt that failed or was paused, and recorded on the timeline with the reason. */
+  failureClass?: FailureClass;
 }
 
 async function closeAttempt(trx: Knex.Transaction, jobId: number, end: AttemptEnd): Promise<void> {
   await trx('job_attempts')
     .where({ job_id: jobId, attempt: end.attempt })
     .update({ ended_at: end.at, outcome: JSON.stringify(end.outcome) });
+  if (end.failureClass === undefined) return;
+  await recordEvent(trx, {
+    jobId,
+    at: end.at,
+    type: 'attempt_ended',
+    code: end.failureClass,
+    message: end.reason.message,
+    data: { attempt: end.attempt, failure_class: end.failureClass, reason_code: end.reason.code },
+  });
+}
+
+/** Count a failed attempt against the job's retry_policy.max_attempts. */
+async function countFailedAttempt(trx: Knex.Transaction, jobId: number, end: AttemptEnd): Promise<void> {
+  if (end.attempt > 0) await trx('jobs').where({ id: jobId }).increment('failed_attempts', 1);
 }
 
 export async function markSucceeded(trx: Knex.Transaction, jobId: number, end: AttemptEnd): Promise<JobRow> {
@@ -97,6 +114,7 @@ export async function markSucceeded(trx: Knex.Transaction, jobId: number, end: A
 
 export async function markFailed(trx: Knex.Transaction, jobId: number, end: AttemptEnd): Promise<JobRow> {
   await closeAttempt(trx, jobId, end);
+  await countFailedAttempt(trx, jobId, end);
   return transition(trx, {
     jobId,
     to: 'failed',
@@ -119,22 +137,87 @@ export async function markCancelled(trx: Knex.Transaction, jobId: number, end: A
   });
 }
 
-/** End a failed attempt that will be tried again after `retryAt`. */
+/**
+ * End a failed attempt that will be tried again after `retryAt`. With `memPerExecutorGb` the
+ * next attempt gets that much memory per executor, in its spec and in the job's demand.
+ */
 export async function markRetrying(
   trx: Knex.Transaction,
   jobId: number,
   end: AttemptEnd,
   retryAt: Date,
+  memPerExecutorGb: number | null = null,
 ): Promise<JobRow> {
   await closeAttempt(trx, jobId, end);
+  await countFailedAttempt(trx, jobId, end);
+
+  const patch: JobPatch = { retry_at: retryAt, progress: end.progress };
+  if (memPerExecutorGb !== null) {
+    const job = await trx<JobRow>('jobs').where({ id: jobId }).first();
+    if (job === undefined) throw new NotFoundError('job_not_found', `Job ${jobId} does not exist. List jobs with "dofc status".`);
+    patch.spec = { ...job.spec, mem_per_executor_gb: memPerExecutorGb };
+    await trx('jobs').where({ id: jobId }).update({ mem_gb: job.spec.max_executors * memPerExecutorGb });
+  }
+
   return transition(trx, {
     jobId,
     to: 'retrying',
     at: end.at,
     reason: end.reason,
-    patch: { retry_at: retryAt, progress: end.progress },
-    data: { ...end.outcome, retry_at: retryAt.toISOString() },
+    patch,
+    data: {
+      ...end.outcome,
+      retry_at: retryAt.toISOString(),
+      ...(memPerExecutorGb !== null ? { mem_per_executor_gb: memPerExecutorGb } : {}),
+    },
   });
+}
+
+/**
+ * Record that the scheduler asked a running attempt to pause. The pause counts against the
+ * policy's per-job bound from now, so a runner slow to stop is not chosen again.
+ */
+export async function recordPauseRequest(
+  trx: Knex.Transaction,
+  jobId: number,
+  attempt: number,
+  at: Date,
+  reason: Reason,
+  graceS: number,
+): Promise<void> {
+  await trx('job_attempts')
+    .where({ job_id: jobId, attempt })
+    .update({ stop_reason: 'pause', stop_requested_at: at });
+  await trx('jobs')
+    .where({ id: jobId })
+    .update({ preemptions: trx.raw('preemptions + 1'), last_paused_at: at, updated_at: at });
+  await recordEvent(trx, {
+    jobId,
+    at,
+    type: 'pause_requested',
+    code: reason.code,
+    message: reason.message,
+    data: { attempt, grace_s: graceS },
+  });
+}
+
+/** End an attempt that stopped for a pause; the job waits in `paused` until the policy resumes it. */
+export async function markPaused(trx: Knex.Transaction, jobId: number, end: AttemptEnd, ranS: number): Promise<JobRow> {
+  await closeAttempt(trx, jobId, end);
+  await trx('jobs').where({ id: jobId }).increment('ran_s', ranS);
+  return transition(trx, {
+    jobId,
+    to: 'paused',
+    at: end.at,
+    reason: end.reason,
+    patch: { progress: end.progress },
+    data: { ...end.outcome, ran_s: ranS },
+  });
+}
+
+/** Move a paused job back to the queue on the policy's resume decision, so it can be claimed at once. */
+export function resumeFromPause(trx: Knex.Transaction, jobId: number, at: Date, reason: Reason): Promise<JobRow> {
+  return transition(trx, { jobId, to: 'queued', at, reason, patch: { position: null, planned_start: null } });
 }
 
 /** Put back a claimed job whose runner never began, so it runs exactly once later. */

@@ -1,81 +1,70 @@
+import { retryPolicyOf } from '../contract/job-spec.js';
 import type { Reason } from '../contract/job-view.js';
-import type { AttemptStatus } from '../executors/executor.js';
+import type { AttemptStatus, FailureClass } from '../executors/executor.js';
 import type { AttemptRow, JobRow } from '../store/job-rows.js';
+import { classifyAttemptEnd } from './failure-class.js';
+import { decideRetry } from './retry.js';
 
 /** The outcome for a job whose attempt has ended. */
 export type EndVerdict =
   | { kind: 'succeeded'; reason: Reason }
   | { kind: 'cancelled'; reason: Reason }
-  | { kind: 'failed'; reason: Reason; failedCell: JobRow['failed_cell'] }
-  | { kind: 'retry'; reason: Reason; retryAt: Date };
+  | { kind: 'paused'; reason: Reason }
+  | { kind: 'failed'; reason: Reason; failureClass: FailureClass; failedCell: JobRow['failed_cell'] }
+  | { kind: 'retry'; reason: Reason; failureClass: FailureClass; retryAt: Date; memPerExecutorGb: number | null };
 
-/** Failure codes that are not caused by the user's code, so another attempt may succeed. */
-const RETRYABLE_CODES = new Set(['runner_error', 'runner_lost', 'runner_killed']);
+/** Inputs of judgeAttemptEnd besides the job and the attempt. */
+export interface EndContext {
+  now: Date;
+  /** Returns a number in [0, 1) for the retry's jitter. */
+  random: () => number;
+  /** Most memory the whole job may hold, which bounds the memory an out-of-memory retry adds. */
+  memCeilingGb: number;
+  /** The end of the attempt's log, for out-of-memory evidence. */
+  logTail: string;
+}
 
 /**
- * Decide how an ended attempt ends the job: the runner's own result first, then why the
- * scheduler stopped it, then how the process exited.
+ * Decide how an ended attempt ends the job: success, a cancel, a pause, or a failure that is
+ * classified and then retried or final. A pause is never counted as a failed attempt.
  */
 export function judgeAttemptEnd(
   job: JobRow,
   attempt: AttemptRow,
   status: Extract<AttemptStatus, { kind: 'ended' }>,
-  now: Date,
+  context: EndContext,
 ): EndVerdict {
   const result = status.result;
   if (result?.outcome === 'succeeded') {
     return { kind: 'succeeded', reason: { code: 'succeeded', message: result.message } };
   }
-
   if (attempt.stop_reason === 'cancel') {
     return { kind: 'cancelled', reason: { code: 'cancelled', message: 'Cancelled while running; the runner was stopped.' } };
   }
-  if (attempt.stop_reason === 'timeout') {
-    const limit = job.spec.timeout_s;
-    return {
-      kind: 'failed',
-      reason: {
-        code: 'timeout',
-        message: `Stopped after running longer than its timeout of ${limit} s; raise timeout_s if it needs longer.`,
-      },
-      failedCell: null,
-    };
-  }
 
-  const failure = result !== null ? { code: result.code ?? 'failed', message: result.message } : describeLostRunner(status);
-  const failedCell = result?.failed_cell ?? null;
-  const maxAttempts = job.spec.retry_policy.max_attempts;
+  const { failureClass, reason } = classifyAttemptEnd(attempt, status, job.spec.timeout_s, context.logTail);
+  if (failureClass === 'preempted') return { kind: 'paused', reason };
 
-  if (RETRYABLE_CODES.has(failure.code) && job.attempt < maxAttempts) {
-    const backoffMs = job.spec.retry_policy.backoff_s * 1000 * 2 ** (job.attempt - 1);
+  const verdict = decideRetry(
+    {
+      failureClass,
+      reason,
+      failedAttempts: job.failed_attempts + 1,
+      policy: retryPolicyOf(job.spec),
+      maxExecutors: job.spec.max_executors,
+      memPerExecutorGb: job.spec.mem_per_executor_gb,
+      memCeilingGb: context.memCeilingGb,
+    },
+    context.random,
+  );
+  if (verdict.kind === 'retry') {
     return {
       kind: 'retry',
-      reason: {
-        code: failure.code,
-        message: `${failure.message} Attempt ${job.attempt} of ${maxAttempts}; trying again in ${Math.round(backoffMs / 1000)} s.`,
-      },
-      retryAt: new Date(now.getTime() + backoffMs),
+      reason: verdict.reason,
+      failureClass,
+      retryAt: new Date(context.now.getTime() + verdict.delayMs),
+      memPerExecutorGb: verdict.memPerExecutorGb,
     };
   }
-  return { kind: 'failed', reason: failure, failedCell };
-}
-
-function describeLostRunner(status: Extract<AttemptStatus, { kind: 'ended' }>): Reason {
-  const exit = status.exit;
-  if (exit === null) {
-    return {
-      code: 'runner_lost',
-      message: 'The runner ended while the scheduler was not watching and left no result (the machine may have restarted).',
-    };
-  }
-  if (exit.signal !== null) {
-    return {
-      code: 'runner_killed',
-      message: `The runner was killed by ${exit.signal} before it finished; the out-of-memory killer or an operator may have stopped it.`,
-    };
-  }
-  return {
-    code: 'runner_error',
-    message: `The runner exited with code ${exit.code} without a result; the end of the job's log shows why.`,
-  };
+  return { kind: 'failed', reason: verdict.reason, failureClass, failedCell: result?.failed_cell ?? null };
 }

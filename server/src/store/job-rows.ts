@@ -26,6 +26,13 @@ export interface JobRow {
   cancel_requested_at: Date | null;
   critical_approved_at: Date | null;
   critical_approved_by: string | null;
+  /** Attempts that ended in a failure; pauses are not counted. */
+  failed_attempts: number;
+  /** Pauses requested so far. */
+  preemptions: number;
+  last_paused_at: Date | null;
+  /** Seconds run in attempts that ended in a pause. */
+  ran_s: number;
   idempotency_key: string | null;
   request_hash: string | null;
   submitted_at: Date;
@@ -43,7 +50,7 @@ export interface AttemptRow {
   claimed_at: Date;
   started_at: Date | null;
   ended_at: Date | null;
-  stop_reason: 'cancel' | 'timeout' | null;
+  stop_reason: 'cancel' | 'timeout' | 'pause' | null;
   stop_requested_at: Date | null;
   outcome: Record<string, unknown> | null;
 }

@@ -15,7 +15,7 @@ describe('JobSubmissionSchema', () => {
     const spec = JobSubmissionSchema.parse(valid);
     expect(spec.label).toBe('L');
     expect(spec.priority).toBe('P2');
-    expect(spec.retry_policy).toEqual({ max_attempts: 1, backoff_s: 30 });
+    expect(spec.retry_policy).toEqual({ max_attempts: 1, backoff_s: 30, max_backoff_s: 3600, retry_timeout: false });
     expect(spec.max_executors).toBe(1);
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
-import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 const RUNNING = new Set(['running']);
@@ -71,7 +71,7 @@ describe(`job faults on ${storeKindUnderTest()}`, () => {
     const done = await waitForState(service.url, job.job_id, undefined, 60_000);
     expect(done.state).toBe('succeeded');
     expect(done.attempt).toBe(2);
-    const { events } = (await (await fetch(`${service.url}/jobs/${job.job_id}/events`)).json()) as {
+    const { events } = (await (await apiFetch(service.url, `/jobs/${job.job_id}/events`)).json()) as {
       events: Array<{ to_state: string | null; code: string | null }>;
     };
     expect(events.filter((event) => event.to_state === 'retrying').map((event) => event.code)).toEqual(['runner_killed']);
@@ -90,7 +90,7 @@ describe(`job faults on ${storeKindUnderTest()}`, () => {
     await waitFor(() => existsSync(path.join(service.config.dataDir, 'jobs', String(job.job_id), 'attempt-1', 'started')));
     const pid = runnerPid(job.job_id);
 
-    const response = await fetch(`${service.url}/jobs/${job.job_id}/cancel`, { method: 'POST' });
+    const response = await apiFetch(service.url, `/jobs/${job.job_id}/cancel`, { method: 'POST' });
     expect(response.status).toBe(202);
     const done = await waitForState(service.url, job.job_id, undefined, 30_000);
     expect(done.state).toBe('cancelled');
@@ -111,14 +111,14 @@ describe(`job faults on ${storeKindUnderTest()}`, () => {
     const cell = await submit({ owner: 'ana', source: { kind: 'cell', content: 'print(total * 2)', setup_cells: ['total = 21'] } });
     expect((await waitForState(service.url, script.job_id)).state).toBe('succeeded');
     expect((await waitForState(service.url, cell.job_id)).state).toBe('succeeded');
-    expect(await (await fetch(`${service.url}/jobs/${script.job_id}/logs`)).text()).toContain('from a script');
-    const notebook = await (await fetch(`${service.url}/jobs/${cell.job_id}/output`)).text();
+    expect(await (await apiFetch(service.url, `/jobs/${script.job_id}/logs`)).text()).toContain('from a script');
+    const notebook = await (await apiFetch(service.url, `/jobs/${cell.job_id}/output`)).text();
     expect(notebook).toContain('42');
   });
 
   it('streams a log while the job runs when following', async () => {
     const job = await submit(inlineNotebookJob(['import time\nfor i in range(3):\n    print("tick", i, flush=True)\n    time.sleep(0.5)']));
-    const response = await fetch(`${service.url}/jobs/${job.job_id}/logs?follow=true`);
+    const response = await apiFetch(service.url, `/jobs/${job.job_id}/logs?follow=true`);
     const text = await response.text();
     expect(text).toContain('tick 2');
     expect(text).toContain('[dofc] succeeded');

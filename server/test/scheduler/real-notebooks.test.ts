@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
-import { postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { missingDataMessage, sharedDataPath } from '../support/shared-data.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
@@ -56,7 +56,7 @@ describe.skipIf(runnable === null)(title, () => {
   });
 
   async function output(job: JobView | undefined): Promise<OutputNotebook> {
-    const response = await fetch(`${service.url}/jobs/${job?.job_id}/output`);
+    const response = await apiFetch(service.url, `/jobs/${job?.job_id}/output`);
     expect(response.status).toBe(200);
     return (await response.json()) as OutputNotebook;
   }
@@ -92,7 +92,7 @@ describe.skipIf(runnable === null)(title, () => {
   });
 
   it('keeps a log with the runner and kernel output', async () => {
-    const log = await (await fetch(`${service.url}/jobs/${jobs['merge']?.job_id}/logs`)).text();
+    const log = await (await apiFetch(service.url, `/jobs/${jobs['merge']?.job_id}/logs`)).text();
     expect(log).toContain('--- attempt 1 ---');
     expect(log).toContain('[dofc] cell 34/34 started');
     expect(log).toContain('[dofc] succeeded');

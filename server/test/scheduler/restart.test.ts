@@ -8,7 +8,7 @@ import { submitJob } from '../../src/jobs/submit.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { JobRow } from '../../src/store/job-rows.js';
 import { killScheduler, startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.js';
-import { getJob, inlineNotebookJob, postJson, waitForState } from '../support/service.js';
+import { getJob, inlineNotebookJob, postJson, waitForState, apiFetch } from '../support/service.js';
 import { createTestStore, storeKindUnderTest, type TestStore } from '../support/test-store.js';
 import type { StoreLocation } from '../../src/store/database.js';
 
@@ -82,10 +82,35 @@ describe(`scheduler restart on ${storeKindUnderTest()}`, () => {
     expect(done.attempt).toBe(2);
     expect(startsOf(dataDir, job.id)).toHaveLength(1);
 
-    const { events } = (await (await fetch(`${scheduler.url}/jobs/${job.id}/events`)).json()) as {
+    const { events } = (await (await apiFetch(scheduler.url, `/jobs/${job.id}/events`)).json()) as {
       events: Array<{ code: string | null }>;
     };
     expect(events.map((event) => event.code)).toContain('requeued_after_restart');
     expect((await getJob(scheduler.url, job.id)).reason?.code).toBe('succeeded');
+  });
+
+  it('signals a stop stored before a kill', { timeout: 120_000 }, async () => {
+    store = await createTestStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-stop-'));
+    const location = serveStore(store, dataDir);
+    const first = await startSchedulerProcess(dataDir, location);
+    schedulers.push(first);
+    const response = await postJson(first.url, '/jobs', { owner: 'ana', source: { kind: 'script', content: 'import time\ntime.sleep(120)\n' } });
+    const id = ((await response.json()) as JobView).job_id;
+    await waitForState(first.url, id, new Set(['running']));
+    await killScheduler(first);
+
+    // Leave the store as a scheduler killed after storing a cancel, before signalling the runner, would.
+    const db = await openDatabase(location);
+    const now = new Date();
+    await db('jobs').where({ id }).update({ cancel_requested_at: now });
+    await db('job_attempts').where({ job_id: id, attempt: 1 }).update({ stop_reason: 'cancel', stop_requested_at: now });
+    await db.destroy();
+
+    const second = await startSchedulerProcess(dataDir, location);
+    schedulers.push(second);
+    const done = await waitForState(second.url, id, undefined, 30_000);
+    expect(done.state).toBe('cancelled');
+    expect(startsOf(dataDir, id)).toHaveLength(1);
   });
 });

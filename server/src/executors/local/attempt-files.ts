@@ -12,6 +12,7 @@ export const ATTEMPT_FILES = {
   result: 'result.json',
   output: 'output.ipynb',
   log: 'log.txt',
+  pauseRequested: 'pause_requested',
 } as const;
 
 /** Read result.json, or null while the runner has not written it. */

@@ -11,9 +11,12 @@ import {
   readRunnerResult,
   readStartedPid,
 } from './attempt-files.js';
+import { checkpointDir, readCheckpointEvents } from './checkpoint-events.js';
+import { requestRunnerPause } from './pause-request.js';
 import { isRunnerAlive, signalGroup } from './process-liveness.js';
+import { warmSpecFields, type WarmLaunchOptions } from './warm-spec.js';
 
-export interface LocalExecutorOptions {
+export interface LocalExecutorOptions extends WarmLaunchOptions {
   /** Folder under which each job gets `<jobId>/attempt-<n>/`. */
   jobsDir: string;
   /** Interpreter with the `dofc` package and the kernel's libraries installed. */
@@ -47,6 +50,10 @@ export class LocalExecutor implements Executor {
     const workdir = launch.sourcePath !== null ? path.dirname(launch.sourcePath) : path.join(jobDir, 'work');
     if (launch.sourcePath === null) await mkdir(workdir, { recursive: true });
 
+    // Owner-only, because the runner loads stages from here only when no one else can write them.
+    const checkpoints = checkpointDir(this.options.jobsDir, launch.jobId);
+    await mkdir(checkpoints, { recursive: true, mode: 0o700 });
+
     const sourceFile = launch.kind === 'notebook' ? 'source.ipynb' : launch.kind === 'cell' ? 'source-cell.py' : 'source.py';
     await writeFile(path.join(attemptDir, sourceFile), launch.sourceText, 'utf8');
     const spec = {
@@ -57,6 +64,8 @@ export class LocalExecutor implements Executor {
       workdir,
       setup_cells: launch.setupCells,
       parameters: launch.parameters,
+      checkpoint_dir: checkpoints,
+      ...warmSpecFields(launch, this.options),
     };
     await writeFile(path.join(attemptDir, ATTEMPT_FILES.spec), JSON.stringify(spec, null, 2), 'utf8');
     return { jobId: launch.jobId, attempt: launch.attempt, attemptDir, pid: null };
@@ -100,15 +109,27 @@ export class LocalExecutor implements Executor {
 
     if (entry !== undefined) {
       // The result is the runner's last write, but the process (and its kernel) may still be exiting.
-      if (entry.exit === null) return { kind: 'running', progress };
+      if (entry.exit === null) return { kind: 'running', progress, checkpoints: await readCheckpointEvents(handle.attemptDir) };
       this.children.delete(handle.attemptDir);
-      return { kind: 'ended', result: result ?? (await readRunnerResult(handle.attemptDir)), exit: entry.exit, progress };
+      return {
+        kind: 'ended',
+        result: result ?? (await readRunnerResult(handle.attemptDir)),
+        exit: entry.exit,
+        progress,
+        checkpoints: await readCheckpointEvents(handle.attemptDir),
+      };
     }
 
     // Re-attached after a restart: the runner is not our child, so look at the process table.
     const pid = handle.pid ?? (await readStartedPid(handle.attemptDir));
-    if (pid !== null && isRunnerAlive(pid, handle.attemptDir)) return { kind: 'running', progress };
-    return { kind: 'ended', result, exit: null, progress };
+    const checkpoints = await readCheckpointEvents(handle.attemptDir);
+    if (pid !== null && isRunnerAlive(pid, handle.attemptDir)) return { kind: 'running', progress, checkpoints };
+    return { kind: 'ended', result, exit: null, progress, checkpoints };
+  }
+
+  async requestPause(handle: AttemptHandle): Promise<void> {
+    const pid = await requestRunnerPause(handle.attemptDir);
+    this.options.logger.info({ jobId: handle.jobId, attempt: handle.attempt, pid }, pid === null ? 'pause requested; no live runner to signal' : 'pause requested');
   }
 
   terminate(handle: AttemptHandle, graceMs: number): void {

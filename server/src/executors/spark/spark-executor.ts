@@ -7,7 +7,9 @@ import type { Progress } from '../../contract/job-view.js';
 import type { Logger } from '../../logger.js';
 import type { AttemptHandle, AttemptLaunch, AttemptStatus, Executor, FenceResult } from '../executor.js';
 import { ATTEMPT_FILES, readLatestProgress, readRunnerResult, readStartedPid } from '../local/attempt-files.js';
+import { readCheckpointEvents } from '../local/checkpoint-events.js';
 import { LocalExecutor } from '../local/local-executor.js';
+import { requestRunnerPause } from '../local/pause-request.js';
 import { isRunnerAlive, signalGroup } from '../local/process-liveness.js';
 import { findDriverApi, readDriverWork, type DriverApi } from './driver-ui.js';
 import { readEventLogWork } from './event-log.js';
@@ -149,15 +151,25 @@ export class SparkExecutor implements Executor {
       if (pid === null || !isRunnerAlive(pid, handle.attemptDir)) ended = null;
     }
 
+    const checkpoints = await readCheckpointEvents(handle.attemptDir);
     if (ended === undefined) {
-      return { kind: 'running', progress: (await this.liveProgress(handle, runnerProgress)) ?? runnerProgress };
+      return { kind: 'running', progress: (await this.liveProgress(handle, runnerProgress)) ?? runnerProgress, checkpoints };
     }
 
     this.children.delete(handle.attemptDir);
     this.driverApis.delete(handle.attemptDir);
     const work = await readEventLogWork(path.join(handle.attemptDir, EVENT_LOG_DIR));
     const progress = work !== null && work.tasksTotal > 0 ? progressFromWork(work, runnerProgress) : runnerProgress;
-    return { kind: 'ended', result: await readRunnerResult(handle.attemptDir), exit: ended, progress };
+    return { kind: 'ended', result: await readRunnerResult(handle.attemptDir), exit: ended, progress, checkpoints };
+  }
+
+  /**
+   * Signal the Python driver, not spark-submit: the pid in the `started` marker is the Python
+   * process that runs the attempt and handles SIGUSR1, while the JVM launched it and does not.
+   */
+  async requestPause(handle: AttemptHandle): Promise<void> {
+    const pid = await requestRunnerPause(handle.attemptDir);
+    this.options.logger.info({ jobId: handle.jobId, attempt: handle.attempt, pid }, pid === null ? 'pause requested; no live driver to signal' : 'pause requested');
   }
 
   /**

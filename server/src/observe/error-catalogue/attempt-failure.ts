@@ -17,6 +17,8 @@ export interface EndedAttempt {
   result: RunnerResult | null;
   exit: { code: number | null; signal: string | null } | null;
   timeoutS: number;
+  /** The class the scheduler's retry logic gave the failure. */
+  failureClass?: string | null;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function diagnoseAttempt(ended: EndedAttempt): Promise<Diagnosis | 
   const exception = cell ? { ename: cell.ename, evalue: cell.evalue } : lastExceptionLine(logTail);
   const facts: FailureFacts = {
     code,
+    failureClass: ended.failureClass ?? null,
     message: ended.reason.message,
     ename: exception?.ename ?? null,
     evalue: exception?.evalue ?? null,

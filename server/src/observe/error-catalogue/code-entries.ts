@@ -56,10 +56,15 @@ export const CODE_ENTRIES: readonly CatalogueEntry[] = [
   byCode(
     'runner_killed',
     (facts) => `The runner was killed by ${facts.exitSignal ?? 'a signal'} before it finished.`,
-    (facts) =>
-      facts.exitSignal === 'SIGKILL'
+    (facts) => {
+      // The scheduler found no out-of-memory evidence in the log, so it treats the kill as a fault of the machine.
+      if (facts.failureClass === 'infrastructure') {
+        return 'Its log shows no sign of running out of memory, so an operator or the machine stopped it; the scheduler retries it when retry_policy.max_attempts allows.';
+      }
+      return facts.exitSignal === 'SIGKILL'
         ? 'SIGKILL usually comes from the out-of-memory killer; raise mem_per_executor_gb or use less memory, then submit again.'
-        : 'Ask the operators whether the machine was shutting down, then submit again.',
+        : 'Ask the operators whether the machine was shutting down, then submit again.';
+    },
   ),
   byCode(
     'timeout',

@@ -1,3 +1,4 @@
+import { CLASS_ENTRIES, KILLED_OUT_OF_MEMORY_ENTRY } from './class-entries.js';
 import { CODE_ENTRIES, DATA_SKEW_ENTRY, SCHEDULER_CODES, UNKNOWN_ENTRY } from './code-entries.js';
 import { EXCEPTION_ENTRIES } from './exception-entries.js';
 import type { CatalogueEntry, Diagnosis, FailureFacts } from './types.js';
@@ -5,7 +6,14 @@ import type { CatalogueEntry, Diagnosis, FailureFacts } from './types.js';
 const MAX_DETAIL_CHARS = 2000;
 
 /** Every entry in the order they are tried; the last one matches anything. */
-export const CATALOGUE: readonly CatalogueEntry[] = [DATA_SKEW_ENTRY, ...EXCEPTION_ENTRIES, ...CODE_ENTRIES, UNKNOWN_ENTRY];
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  DATA_SKEW_ENTRY,
+  KILLED_OUT_OF_MEMORY_ENTRY,
+  ...EXCEPTION_ENTRIES,
+  ...CODE_ENTRIES,
+  ...CLASS_ENTRIES,
+  UNKNOWN_ENTRY,
+];
 
 /**
  * Explain a failure: what happened and what to do next in one sentence each, with the raw
@@ -26,10 +34,12 @@ export function diagnoseFailure(facts: FailureFacts): Diagnosis {
 
 function pickEntry(facts: FailureFacts, text: string): CatalogueEntry {
   if (DATA_SKEW_ENTRY.matches(facts, text)) return DATA_SKEW_ENTRY;
+  if (KILLED_OUT_OF_MEMORY_ENTRY.matches(facts, text)) return KILLED_OUT_OF_MEMORY_ENTRY;
 
   // A timeout or a lost runner is explained by how the attempt ended, whatever the log says.
   const candidates = SCHEDULER_CODES.has(facts.code) ? CODE_ENTRIES : [...EXCEPTION_ENTRIES, ...CODE_ENTRIES];
-  return candidates.find((entry) => entry.matches(facts, text)) ?? UNKNOWN_ENTRY;
+  const entry = candidates.find((candidate) => candidate.matches(facts, text));
+  return entry ?? CLASS_ENTRIES.find((candidate) => candidate.matches(facts, text)) ?? UNKNOWN_ENTRY;
 }
 
 function rawDetail(facts: FailureFacts, exception: string): string {

@@ -2,6 +2,8 @@
 export interface FailureFacts {
   /** The failure code the scheduler records as `reason.code`, such as cell_error or timeout. */
   code: string;
+  /** The class that decided the retry, such as user_code or out_of_memory, when the scheduler classified it. */
+  failureClass?: string | null;
   /** The reason message the scheduler recorded. */
   message: string;
   /** The exception class and message, from the failed cell or the last traceback in the log. */

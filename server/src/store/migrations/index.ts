@@ -3,6 +3,10 @@ import * as jobs from './001-jobs.js';
 import * as preflight from './002-preflight.js';
 import * as policySettings from './003-policy-settings.js';
 import * as recurringAndApprovals from './004-recurring-and-approvals.js';
+import * as identity from './005-identity.js';
+import * as audit from './006-audit.js';
+import * as preemption from './007-preemption.js';
+import * as sampleRuns from './008-sample-runs.js';
 
 /**
  * The numbered, forward-only migrations, listed in code so that the compiled server and the
@@ -13,6 +17,10 @@ const MIGRATIONS: ReadonlyArray<[string, Knex.Migration]> = [
   ['002-preflight', preflight],
   ['003-policy-settings', policySettings],
   ['004-recurring-and-approvals', recurringAndApprovals],
+  ['005-identity', identity],
+  ['006-audit', audit],
+  ['007-preemption', preemption],
+  ['008-sample-runs', sampleRuns],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
