@@ -10,4 +10,6 @@ export const CommandIDs = {
   openOutput: 'dofc:open-output',
   showLogs: 'dofc:show-logs',
   resubmitJob: 'dofc:resubmit-job',
+  openTimeline: 'dofc:open-timeline',
+  openAdmin: 'dofc:open-admin',
 } as const;

@@ -5,13 +5,16 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandIDs } from './command-ids';
 import { createLogWidget } from './job-logs';
+import { createTimelineWidget } from './job-timeline';
 import type { JobStore } from './job-store';
 import type { JobSubmission, Label } from './job-types';
 import { labelIcon, queueIcon } from './icons';
 import { otherLabel, readMetadata, updateMetadata } from './metadata';
-import { requestJson } from './request';
+import { postJson, requestJson } from './request';
 import type { DofcSettings } from './settings';
-import { askSubmitOptions } from './submit-dialog';
+import type { LiveOps, PreflightAnalysis } from './api-types';
+import { estimatePlannedStart } from './preflight-view';
+import { askSubmitOptions, type PreflightRunner, type SubmitOptions } from './submit-dialog';
 import { cellSubmission, notebookSubmission } from './submission';
 
 /** Folder, relative to the Jupyter root folder, that opened job outputs are saved in. */
@@ -46,6 +49,18 @@ function jobIdOf(args: Record<string, unknown>): number {
   return jobId;
 }
 
+/** Build the runner that analyses a submission, and estimates its start from the live queue. */
+function preflightFor(build: (options: SubmitOptions) => JobSubmission): PreflightRunner {
+  return async (options) => {
+    const [analysis, live] = await Promise.all([
+      postJson<PreflightAnalysis>('preflight', build(options)),
+      // The queue only refines the start estimate, so the analysis is shown without it.
+      requestJson<LiveOps>('ops/live').catch(() => null),
+    ]);
+    return { analysis, plannedStart: estimatePlannedStart(live, analysis.label.pool, new Date()) };
+  };
+}
+
 async function reportFailure(title: string, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   await showErrorMessage(title, message);
@@ -69,7 +84,12 @@ export function addCommands(context: CommandContext): void {
       const panel = currentPanel();
       const cell = activeCodeCell();
       if (panel === null || cell === null) return;
-      const options = await askSubmitOptions(trans.__('Submit cell'), { label: effectiveLabel(context, panel, cell), priority: context.settings().defaultPriority }, trans);
+      const options = await askSubmitOptions(
+        trans.__('Submit cell'),
+        { label: effectiveLabel(context, panel, cell), priority: context.settings().defaultPriority },
+        trans,
+        preflightFor((choice) => cellSubmission(panel, cell, choice)),
+      );
       if (options === null) return;
       try {
         const job = await store.submit(cellSubmission(panel, cell, options));
@@ -89,7 +109,12 @@ export function addCommands(context: CommandContext): void {
     execute: async () => {
       const panel = currentPanel();
       if (panel === null || panel.model === null) return;
-      const options = await askSubmitOptions(trans.__('Submit notebook'), { label: effectiveLabel(context, panel), priority: context.settings().defaultPriority }, trans);
+      const options = await askSubmitOptions(
+        trans.__('Submit notebook'),
+        { label: effectiveLabel(context, panel), priority: context.settings().defaultPriority },
+        trans,
+        preflightFor((choice) => notebookSubmission(panel, choice)),
+      );
       if (options === null) return;
       try {
         const job = await store.submit(notebookSubmission(panel, options));
@@ -166,6 +191,19 @@ export function addCommands(context: CommandContext): void {
       const widget = createLogWidget(jobIdOf(args), trans);
       app.shell.add(widget, 'main', { mode: 'split-bottom' });
       app.shell.activateById(widget.id);
+    },
+  });
+
+  commands.addCommand(CommandIDs.openTimeline, {
+    label: trans.__('Show DOFC Job Timeline'),
+    execute: (args) => {
+      const jobId = jobIdOf(args);
+      const id = `dofc-timeline-${jobId}`;
+      // One tab per job: a second request for the same job shows the open tab.
+      if (![...app.shell.widgets('main')].some((widget) => widget.id === id)) {
+        app.shell.add(createTimelineWidget(jobId, store, trans, commands), 'main', { mode: 'split-bottom' });
+      }
+      app.shell.activateById(id);
     },
   });
 

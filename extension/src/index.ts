@@ -3,11 +3,13 @@ import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { addAdminCommand } from './admin-command';
 import { CellDecorations } from './cell-decorations';
 import { CommandIDs } from './command-ids';
 import { addCommands } from './commands';
 import { JobStore } from './job-store';
 import { JobsSidebar } from './jobs-sidebar';
+import { LatencyReporter } from './latency-reporter';
 import { NotebookJobStatus, NotebookLabelToggle } from './notebook-toolbar';
 import { readSettings, type DofcSettings } from './settings';
 
@@ -72,6 +74,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         palette.addItem({ command, category: PALETTE_CATEGORY });
       }
     }
+    void addAdminCommand(app, palette, trans, PALETTE_CATEGORY);
 
     if (toolbarRegistry !== null) {
       toolbarRegistry.addFactory<NotebookPanel>('Notebook', 'dofc-label', (panel) => new NotebookLabelToggle(panel, trans, currentSettings));
@@ -85,6 +88,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     // The cell label command shows the active cell's label, so its toolbar button must redraw.
     tracker.activeCellChanged.connect(() => app.commands.notifyCommandChanged(CommandIDs.toggleCellLabel));
+    new LatencyReporter(tracker, () => currentSettings().defaultLabel);
   },
 };
 

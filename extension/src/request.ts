@@ -58,6 +58,25 @@ export async function postJson<T>(route: string, body: unknown): Promise<T> {
   });
 }
 
+/** Send a JSON body with PUT and parse the JSON response. */
+export async function putJson<T>(route: string, body: unknown): Promise<T> {
+  return requestJson<T>(route, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Send a DELETE request. The scheduler returns 204 with no body. */
+export async function deleteRoute(route: string): Promise<void> {
+  await requestScheduler(route, { method: 'DELETE' });
+}
+
+/** Return the message of an error for display. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function errorFrom(response: Response, route: string): Promise<SchedulerError> {
   const text = await response.text();
   try {

@@ -1,7 +1,10 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import type { PreflightAnalysis } from './api-types';
 import { LABELS, PRIORITIES, type Label, type Priority } from './job-types';
+import { renderPreflight, renderPreflightError, renderPreflightPending } from './preflight-view';
+import { errorMessage } from './request';
 
 /** The hour at which off-peak starts, local time; the CLI's `--not-before off-peak` uses the same. */
 export const OFF_PEAK_HOUR = 19;
@@ -33,11 +36,21 @@ export function localInputToIso(value: string, field: string): string {
   return parsed.toISOString();
 }
 
-/** The dialog body: label, priority, start and deadline. */
+/** The pre-flight result the dialog shows, with the start estimated from the live queue. */
+export interface PreflightResult {
+  analysis: PreflightAnalysis;
+  plannedStart: Date | null;
+}
+
+/** Runs `POST /preflight` for the submission the options describe. */
+export type PreflightRunner = (options: SubmitOptions) => Promise<PreflightResult>;
+
+/** The dialog body: label, priority, start and deadline, and the pre-flight analysis of that choice. */
 class SubmitForm extends Widget {
   constructor(
     private readonly defaults: { label: Label; priority: Priority },
     private readonly trans: TranslationBundle,
+    private readonly preflight: PreflightRunner | null,
   ) {
     super();
     this.addClass('dofc-SubmitForm');
@@ -47,7 +60,31 @@ class SubmitForm extends Widget {
       this.row(trans.__('Start'), this.startChoices()),
       this.row(trans.__('Deadline'), this.input('dofc-deadline', 'datetime-local')),
     );
+    if (preflight !== null) {
+      this.addClass('dofc-mod-withPreflight');
+      this.preflightHost.className = 'dofc-Preflight';
+      this.node.append(this.preflightHost);
+      // The analysis depends on the label, so a new label needs a new analysis.
+      this.field<HTMLSelectElement>('dofc-label').addEventListener('change', () => void this.runPreflight());
+      void this.runPreflight();
+    }
   }
+
+  /** Analyse the current choice; a reply to an earlier choice that arrives late is dropped. */
+  private async runPreflight(): Promise<void> {
+    if (this.preflight === null) return;
+    const run = ++this.preflightRun;
+    renderPreflightPending(this.preflightHost, this.trans);
+    try {
+      const result = await this.preflight(this.getValue());
+      if (run === this.preflightRun) renderPreflight(this.preflightHost, result.analysis, result.plannedStart, this.trans);
+    } catch (error) {
+      if (run === this.preflightRun) renderPreflightError(this.preflightHost, errorMessage(error), this.trans);
+    }
+  }
+
+  private preflightRun = 0;
+  private readonly preflightHost = document.createElement('section');
 
   getValue(): SubmitOptions {
     const label = this.field<HTMLSelectElement>('dofc-label').value as Label;
@@ -126,15 +163,19 @@ class SubmitForm extends Widget {
   }
 }
 
-/** Ask for the submission options; resolves to null when the user cancels. */
+/**
+ * Ask for the submission options, showing the pre-flight analysis of the choice when `preflight`
+ * is given; resolves to null when the user cancels.
+ */
 export async function askSubmitOptions(
   title: string,
   defaults: { label: Label; priority: Priority },
   trans: TranslationBundle,
+  preflight: PreflightRunner | null = null,
 ): Promise<SubmitOptions | null> {
   const result = await showDialog<SubmitOptions>({
     title,
-    body: new SubmitForm(defaults, trans),
+    body: new SubmitForm(defaults, trans, preflight),
     buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Queue') })],
     focusNodeSelector: 'select',
   });

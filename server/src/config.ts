@@ -4,7 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from './store/database.js';
 import type { Resources } from './policy/types.js';
+import { DEFAULT_CELL_LATENCY, type CellLatencySettings } from './scheduler/cell-latency.js';
+import { DEFAULT_PAUSE_GRACE_MS } from './scheduler/pause.js';
+import { loadAuthSettings, type AuthSettings } from './auth/settings.js';
 import { loadSparkSettings, type SparkSettings } from './executors/spark/spark-settings.js';
+import { loadRateLimitSettings, type RateLimitSettings } from './api/rate-limit.js';
+import { loadWarmKernelSettings, type WarmKernelSettings } from './executors/local/warm-settings.js';
+import { loadHotSetSettings, type HotSetSettings } from './cache/hot-set-settings.js';
 
 /** Everything the service reads from its environment, resolved once at start-up. */
 export interface ServiceConfig {
@@ -19,10 +25,22 @@ export interface ServiceConfig {
   tickMs: number;
   /** Seconds a runner gets to exit after SIGTERM before it is killed. */
   killGraceS: number;
+  /** Seconds a runner asked to pause gets to reach a cell or checkpoint boundary before it is stopped. */
+  pauseGraceS: number;
+  /** Window and minimum sample count of the rolling p95 of Light notebooks' cell latency. */
+  cellLatency: CellLatencySettings;
   /** `dofc`, the full policy with settings from the admin API, or `fifo` for plain first come, first served. */
   policy: 'dofc' | 'fifo';
   /** Spark cluster that runs attempts (DOFC_EXECUTOR=spark), or null to run them on this machine (DOFC_EXECUTOR=local). */
   spark: SparkSettings | null;
+  /** Pre-started kernels for Interactive-pool jobs on the local executor. */
+  warmKernels: WarmKernelSettings;
+  /** Local copies of the inputs Light jobs read most, under `<dataDir>/cache`. */
+  hotSet: HotSetSettings;
+  /** Shared secret, bootstrap users and JupyterHub for authenticating API requests. */
+  auth: AuthSettings;
+  /** Each user's token bucket for submissions (DOFC_SUBMIT_RATE_PER_MIN, DOFC_SUBMIT_BURST). */
+  submitRateLimit: RateLimitSettings;
 }
 
 /** The repository root when the service runs from a checkout (server/dist or server/src). */
@@ -40,6 +58,14 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number)
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
     throw new Error(`${name}=${JSON.stringify(raw)} is invalid: set it to a positive number or unset it.`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  const value = positiveNumber(name, raw, fallback);
+  if (!Number.isInteger(value)) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is invalid: set it to a positive whole number or unset it.`);
   }
   return value;
 }
@@ -84,7 +110,16 @@ export function loadConfig(
     python: env['DOFC_PYTHON'] ?? defaultPython(),
     tickMs: positiveNumber('DOFC_TICK_MS', env['DOFC_TICK_MS'], 500),
     killGraceS: positiveNumber('DOFC_KILL_GRACE_S', env['DOFC_KILL_GRACE_S'], 10),
+    pauseGraceS: positiveNumber('DOFC_PAUSE_GRACE_S', env['DOFC_PAUSE_GRACE_S'], DEFAULT_PAUSE_GRACE_MS / 1000),
+    cellLatency: {
+      windowS: positiveNumber('DOFC_CELL_LATENCY_WINDOW_S', env['DOFC_CELL_LATENCY_WINDOW_S'], DEFAULT_CELL_LATENCY.windowS),
+      minSamples: positiveInteger('DOFC_CELL_LATENCY_MIN_SAMPLES', env['DOFC_CELL_LATENCY_MIN_SAMPLES'], DEFAULT_CELL_LATENCY.minSamples),
+    },
     policy: policyName(env['DOFC_POLICY']),
     spark: sparkSettings(env, env['DOFC_PYTHON'] ?? defaultPython()),
+    warmKernels: loadWarmKernelSettings(env),
+    hotSet: loadHotSetSettings(env),
+    auth: loadAuthSettings(env, dataDir),
+    submitRateLimit: loadRateLimitSettings(env),
   };
 }

@@ -2,10 +2,14 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createApp } from './api/app.js';
+import { startAuthentication } from './auth/start.js';
 import type { ServiceConfig } from './config.js';
 import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
 import { SparkExecutor } from './executors/spark/spark-executor.js';
+import { sparkCapacitySource } from './executors/spark/cluster-capacity.js';
+import { createWarmServices } from './executors/local/warm-services.js';
+import { registerCapacityMetrics } from './scheduler/capacity-metrics.js';
 import type { Logger } from './logger.js';
 import { fifoPolicy } from './policy/fifo.js';
 import { inspectingAnalyzer } from './preflight/inspecting-analyzer.js';
@@ -13,6 +17,7 @@ import { loadPreflightSettings } from './preflight/settings.js';
 import { fixedPolicy, storedDofcPolicy, type PolicySource } from './scheduler/policy-source.js';
 import { ServiceMetrics } from './observe/metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AdvisoryLockElection, singleProcessLeader, type LeaderElection, type LeadershipHooks } from './scheduler/leader.js';
 import { openDatabase } from './store/database.js';
 import { VERSION } from './version.js';
 
@@ -20,6 +25,8 @@ export interface RunningService {
   url: string;
   db: Knex;
   scheduler: Scheduler;
+  /** Decides whether this replica runs the scheduling loop; every replica serves the API. */
+  election: LeaderElection;
   /** Stop accepting requests and stop scheduling. Runners keep running and are found again on restart. */
   close(): Promise<void>;
 }
@@ -32,22 +39,44 @@ export async function startService(
 ): Promise<RunningService> {
   const db = await openDatabase(config.store);
   const jobsDir = path.join(config.dataDir, 'jobs');
+  const metrics = new ServiceMetrics(db);
+  const warm = createWarmServices({ ...config, executor: config.spark !== null ? 'spark' : 'local' }, db, metrics.registry, logger);
   const executor: Executor =
     config.spark !== null
       ? new SparkExecutor({ jobsDir, settings: config.spark, logger })
-      : new LocalExecutor({ jobsDir, python: config.python, logger });
-  const metrics = new ServiceMetrics(db);
+      : new LocalExecutor({ jobsDir, python: config.python, logger, ...warm.launch });
+  // With Spark the scheduler plans with the master's alive workers minus foreign applications.
+  const capacitySource = executor instanceof SparkExecutor ? sparkCapacitySource(() => executor.readClusterLoad(), config.capacity, logger) : null;
+  registerCapacityMetrics(metrics.registry, config.capacity, capacitySource);
   const scheduler = new Scheduler({
     db,
     metrics,
     executor,
     policy,
-    analyzer: inspectingAnalyzer({ db, settings: loadPreflightSettings(config.python), now: () => new Date() }),
+    analyzer: inspectingAnalyzer({ db, settings: loadPreflightSettings(config.python), now: () => new Date(), capacity: config.capacity }),
     capacity: config.capacity,
+    capacitySource: capacitySource ?? undefined,
     logger,
     killGraceMs: config.killGraceS * 1000,
+    pauseGraceMs: config.pauseGraceS * 1000,
+    cellLatency: config.cellLatency,
+  });
+  const leadership: LeadershipHooks = {
+    onElected: () => scheduler.start(config.tickMs),
+    onDeposed: () => scheduler.stop(),
+  };
+  // PGlite is opened by one process only, so that process always leads.
+  const election: LeaderElection =
+    config.store.kind === 'postgres'
+      ? new AdvisoryLockElection({ url: config.store.url, hooks: leadership, logger })
+      : singleProcessLeader(leadership);
+  const authenticator = await startAuthentication(db, config.auth).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
   });
   const app = createApp({
+    authenticator,
+    schedulerRole: () => election.role(),
     db,
     metrics,
     capacity: config.capacity,
@@ -55,6 +84,9 @@ export async function startService(
     logger,
     now: () => new Date(),
     onJobsChanged: () => scheduler.wake(),
+    cellLatency: config.cellLatency,
+    hotSet: warm.hotSet ?? undefined,
+    submitRateLimit: config.submitRateLimit,
     version: VERSION,
   });
 
@@ -74,14 +106,15 @@ export async function startService(
     );
   }
   // The scheduler starts only once the port is ours, so a second copy started by mistake runs nothing.
-  // TODO: take a PostgreSQL advisory lock so that only one replica schedules at a time.
-  await scheduler.start(config.tickMs);
+  // On PostgreSQL only the replica holding the advisory lock schedules; the others wait as followers.
+  await election.start();
+  warm.start();
 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   logger.info(
-    { url, store: config.store.kind, dataDir: config.dataDir, capacity: config.capacity, policy: policy.name },
+    { url, role: election.role(), store: config.store.kind, dataDir: config.dataDir, capacity: config.capacity, policy: policy.name },
     'DOFC scheduler listening',
   );
 
@@ -89,12 +122,15 @@ export async function startService(
     url,
     db,
     scheduler,
+    election,
     async close() {
       // Followers of a log keep their connection open, so close connections instead of waiting for them.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await election.stop();
       await scheduler.stop();
+      await warm.close();
       await db.destroy();
     },
   };

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, STATE_FILE, type TestEnvironment } from './environment';
+import { BOOTSTRAP_ADMIN, UI_SHARED_SECRET } from './scheduler-access';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const TOKEN = 'dofc-ui-tests';
@@ -63,8 +64,23 @@ export default async function globalSetup(): Promise<void> {
   const scheduler = startProcess(
     'node',
     [path.join(REPO_ROOT, 'server', 'bin', 'dofc.js'), 'serve', '--host', '127.0.0.1', '--port', String(schedulerPort), '--data-dir', dataDir],
-    // One core makes jobs run one at a time, so a second job waits with a queue position.
-    { ...process.env, DOFC_CORES: '1', DOFC_MEMORY_GB: '4', DOFC_TICK_MS: '200', DOFC_KILL_GRACE_S: '2', DOFC_PYTHON: python, DOFC_LOG_LEVEL: 'info' },
+    // One core makes jobs run one at a time, so a second job waits with a queue position. A zero
+    // shuffle threshold makes pre-flight move any light job with a join or group-by over a file to
+    // the heavy pool, so the submit dialog can show an L→H move without gigabytes of test data.
+    {
+      ...process.env,
+      DOFC_CORES: '1',
+      DOFC_MEMORY_GB: '4',
+      DOFC_TICK_MS: '200',
+      DOFC_KILL_GRACE_S: '2',
+      DOFC_PYTHON: python,
+      DOFC_LOG_LEVEL: 'info',
+      DOFC_INTERACTIVE_MAX_SHUFFLE_GB: '0',
+      // The admin tests act as this user to grant the Jupyter user roles.
+      DOFC_ADMINS: BOOTSTRAP_ADMIN,
+      // The scheduler accepts the Jupyter proxy's signed requests only with the proxy's secret.
+      DOFC_SHARED_SECRET: UI_SHARED_SECRET,
+    },
     REPO_ROOT,
     schedulerLog,
   );
@@ -95,7 +111,7 @@ export default async function globalSetup(): Promise<void> {
       ...process.env,
       DOFC_URL: schedulerUrl,
       // Makes the proxy sign the identity headers, so that code path runs too.
-      DOFC_SHARED_SECRET: 'dofc-ui-tests-secret',
+      DOFC_SHARED_SECRET: UI_SHARED_SECRET,
       JUPYTER_CONFIG_DIR: path.join(jupyterDir, 'config'),
       JUPYTER_RUNTIME_DIR: path.join(jupyterDir, 'runtime'),
       JUPYTERLAB_SETTINGS_DIR: settingsDir,

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type APIResponse, type Locator, type Page } from '@playwright/test';
 import { REPO_ROOT, type TestEnvironment } from './environment';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'ui-tests', 'test-results');
@@ -14,6 +14,11 @@ export interface NotebookCell {
 export interface SubmitChoices {
   label?: 'L' | 'H';
   priority?: 'P0' | 'P1' | 'P2';
+}
+
+/** Write a text file, such as a CSV a notebook reads, into the Jupyter root folder. */
+export function writeRootFile(environment: TestEnvironment, name: string, content: string): void {
+  writeFileSync(path.join(environment.notebookRoot, name), content);
 }
 
 /** Write a notebook of code cells into the Jupyter root folder. */
@@ -94,6 +99,52 @@ export class LabPage {
     if (choices.priority !== undefined) await dialog.locator('select[name="dofc-priority"]').selectOption(choices.priority);
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect(dialog).toHaveCount(0);
+  }
+
+  /**
+   * Call a scheduler route through the Jupyter proxy as this page's Jupyter user. The request
+   * carries the page's cookies, so the proxy signs it for the same user as the extension. The
+   * token in the URL skips the XSRF check that cookie-only writes need.
+   */
+  async api(route: string, options: { method?: string; data?: unknown } = {}): Promise<APIResponse> {
+    const separator = route.includes('?') ? '&' : '?';
+    return this.page.request.fetch(`${this.environment.jupyterUrl}/dofc/${route}${separator}token=${this.environment.token}`, {
+      method: options.method ?? 'GET',
+      ...(options.data !== undefined ? { data: options.data } : {}),
+    });
+  }
+
+  /** Call a scheduler route that must succeed, and parse its JSON response. */
+  async apiJson<T>(route: string, options: { method?: string; data?: unknown } = {}): Promise<T> {
+    const response = await this.api(route, options);
+    expect(response.ok(), `${options.method ?? 'GET'} ${route} returned ${response.status()}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  }
+
+  /** Open the command palette and type `query`; returns the palette. */
+  async searchPalette(query: string): Promise<Locator> {
+    // The shortcut reaches JupyterLab only while the focus is inside it, so a cell takes it first.
+    await this.activateCell(0);
+    await this.page.keyboard.press('Control+Shift+c');
+    const palette = this.page.locator('#command-palette');
+    await expect(palette).toBeVisible();
+    await palette.locator('input').fill(query);
+    return palette;
+  }
+
+  /** Open the submit dialog of a cell, choose a label and wait for its pre-flight analysis. */
+  async openSubmitDialog(index: number, label: 'L' | 'H'): Promise<Locator> {
+    await this.clickCellToolbar(index, 'dofc:submit-cell');
+    const dialog = this.page.locator('.jp-Dialog');
+    await dialog.locator('select[name="dofc-label"]').selectOption(label);
+    await expect(dialog.locator('.dofc-Preflight')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    return dialog;
+  }
+
+  async showSidebarTab(tab: 'jobs' | 'ops'): Promise<Locator> {
+    const sidebar = await this.openSidebar();
+    await sidebar.locator(`.dofc-Sidebar-tab[data-tab="${tab}"]`).click();
+    return sidebar;
   }
 
   async save(): Promise<void> {

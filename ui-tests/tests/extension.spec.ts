@@ -89,7 +89,7 @@ test('cell status goes from queued to done live', async () => {
   await expect(status.locator('.dofc-OutputLink')).toBeVisible();
   await lab.screenshot('inline-status', { locator: lab.notebook, forDocs: true });
 
-  const job = (await (await fetch(`${environment.schedulerUrl}/jobs/${jobId}`)).json()) as { owner: string; label: string; spec: { source: { kind: string; path?: string } } };
+  const job = await lab.apiJson<{ owner: string; label: string; spec: { source: { kind: string; path?: string } } }>(`jobs/${jobId}`);
   // The browser's cookies carry the Jupyter user; a token request without them is another anonymous user.
   const identity = (await (await lab.page.request.get(`${environment.jupyterUrl}/dofc/identity`)).json()) as { owner: string };
   expect(job.owner).toBe(identity.owner);
@@ -130,13 +130,13 @@ test('notebook submission shows status in the toolbar', async () => {
   await expect(lab.notebookStatus).toHaveAttribute('data-state', /queued|submitted|preflight|starting|running|succeeded/);
   const jobId = await lab.jobIdOf(lab.notebookStatus);
 
-  const job = (await (await fetch(`${environment.schedulerUrl}/jobs/${jobId}`)).json()) as { label: string; priority: string; spec: { source: { kind: string } } };
+  const job = await lab.apiJson<{ label: string; priority: string; spec: { source: { kind: string } } }>(`jobs/${jobId}`);
   expect(job.label).toBe('H');
   expect(job.priority).toBe('P1');
   expect(job.spec.source.kind).toBe('notebook');
   await lab.screenshot('notebook-toolbar', { locator: lab.notebook.locator('.jp-NotebookPanel-toolbar') });
 
   // The notebook job would run the 25-second cell, so stop it to keep the suite short.
-  await fetch(`${environment.schedulerUrl}/jobs/${jobId}/cancel`, { method: 'POST' });
+  await lab.apiJson(`jobs/${jobId}/cancel`, { method: 'POST', data: {} });
   await expect(lab.notebookStatus).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
 });

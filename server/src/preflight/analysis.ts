@@ -3,6 +3,7 @@ import type { Reason } from '../contract/job-view.js';
 import type { InspectedFlag } from './inspector-process.js';
 import type { MeasuredInput } from './input-measure.js';
 import type { RuntimeEstimate } from './runtime-estimate.js';
+import type { SampleSummary } from './sample-runs.js';
 
 /** The stored and returned result of a pre-flight analysis (JSON field names, as the API shows them). */
 export interface PreflightAnalysis {
@@ -21,6 +22,8 @@ export interface PreflightAnalysis {
   /** Cores held times the p50 runtime, in core-hours; null without a runtime estimate. */
   cost_core_hours: number | null;
   uses_spark: boolean;
+  /** Pre-flight sample runs on small shares of the inputs; null when none were considered. */
+  sample: SampleSummary | null;
   operations: Record<string, number>;
   flags: InspectedFlag[];
   label: {

@@ -8,14 +8,23 @@ import { codeFingerprint } from './fingerprint.js';
 import { measureInput, unmeasuredInput, type MeasuredInput } from './input-measure.js';
 import { runInspector } from './inspector-process.js';
 import type { PreflightSettings } from './settings.js';
-import { loadRunHistory } from './run-history.js';
-import { estimateRuntime } from './runtime-estimate.js';
+import { loadRunHistory, loadSampleRatios } from './run-history.js';
+import { estimateRuntime, type PastRun, type RuntimeEstimate } from './runtime-estimate.js';
+import { combineWithSample, historyThroughModel } from './sample-estimate.js';
+import { planSampleRuns } from './sample-plan.js';
+import type { SamplePlan } from './sample-run.js';
+import type { SampleSummary } from './sample-runs.js';
 import { estimateShuffleGb } from './shuffle-model.js';
 
 export interface AnalyzerDeps {
   db: Knex;
   settings: PreflightSettings;
   now: () => Date;
+  /**
+   * Runs the sample runs of a plan, or collects their summary; null while they still run.
+   * Without it no sample runs are made.
+   */
+  sample?: (plan: SamplePlan) => Promise<SampleSummary | null>;
 }
 
 /** Input of a pre-flight analysis: a stored job or a submission that was only validated. */
@@ -28,15 +37,16 @@ export interface AnalysisSubject {
     JobSpec,
     'inputs' | 'eta_p50_s' | 'eta_p90_s' | 'est_shuffle_gb' | 'max_executors' | 'cores_per_executor' | 'mem_per_executor_gb'
   >;
-  source: { kind: 'notebook' | 'cell' | 'script'; content: string; path: string | null };
+  source: { kind: 'notebook' | 'cell' | 'script'; content: string; path: string | null; setupCells?: string[] };
 }
 
 /**
  * Analyses a job before it is queued. It inspects the code, measures the inputs, and estimates the
  * runtime from history and the shuffle from inputs and operations. An L job that is too long or
- * too heavy for the interactive pool is routed to H.
+ * too heavy for the interactive pool is routed to H. With `deps.sample`, it also runs the job on
+ * samples of its inputs and extrapolates; it returns null while those runs are in progress.
  */
-export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDeps): Promise<PreflightAnalysis> {
+export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDeps): Promise<PreflightAnalysis | null> {
   const { settings } = deps;
   const report = await runInspector(subject.source.kind, subject.source.content, {
     python: settings.python,
@@ -50,7 +60,7 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
 
   const fingerprint = codeFingerprint(subject.source.kind, subject.source.content);
   const history = await loadRunHistory(deps.db, fingerprint, subject.owner);
-  const runtime = estimateRuntime(
+  const historyRuntime = estimateRuntime(
     {
       fingerprint,
       owner: subject.owner,
@@ -60,6 +70,10 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
     },
     history,
   );
+
+  const sample = await sampleSubject(subject, report, deps);
+  if (sample === 'pending') return null;
+  const runtime = await withSample(historyRuntime, sample, deps, { history, fingerprint, inputBytes });
 
   // A declared shuffle larger than the inputs suggest (a generated dataset, say) is kept.
   const estimated = estimateShuffleGb(inputBytes, report.operations, report.uses_spark);
@@ -86,6 +100,7 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
     est_shuffle_gb: shuffleGb,
     cost_core_hours: runtime.p50S === null ? null : Number(((demand.cores * runtime.p50S) / 3600).toPrecision(3)),
     uses_spark: report.uses_spark,
+    sample,
     operations: report.operations,
     flags: report.flags,
     label: {
@@ -96,6 +111,37 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
       reason: routing.reason,
     },
   };
+}
+
+/** Plans and runs (or collects) the sample runs; null when sampling is not set up here. */
+async function sampleSubject(
+  subject: AnalysisSubject,
+  report: Awaited<ReturnType<typeof runInspector>>,
+  deps: AnalyzerDeps,
+): Promise<SampleSummary | 'pending' | null> {
+  if (deps.sample === undefined) return null;
+  const plan = planSampleRuns({ source: subject.source, declaredInputs: subject.spec.inputs }, report, deps.settings.sample);
+  if ('skip' in plan) {
+    return { status: 'skipped', reason: plan.skip, cores_held: 0, runs: [], model: null, extrapolated_s: null };
+  }
+  return (await deps.sample(plan)) ?? 'pending';
+}
+
+async function withSample(
+  estimate: RuntimeEstimate,
+  sample: SampleSummary | null,
+  deps: AnalyzerDeps,
+  past: { history: PastRun[]; fingerprint: string; inputBytes: number },
+): Promise<RuntimeEstimate> {
+  if (sample?.extrapolated_s === null || sample?.extrapolated_s === undefined) return estimate;
+  const sameCodeP50S =
+    sample.model === null ? null : historyThroughModel(past.history, past.fingerprint, past.inputBytes, sample.model, sample.extrapolated_s);
+  return combineWithSample(estimate, {
+    extrapolatedS: sample.extrapolated_s,
+    maxRelativeResidual: sample.model?.max_relative_residual ?? null,
+    pastRatios: await loadSampleRatios(deps.db),
+    sameCodeP50S,
+  });
 }
 
 /** Measures the declared inputs, then those the code reads that were not declared. */
@@ -149,6 +195,11 @@ export async function loadSubject(db: Knex, job: JobRow): Promise<AnalysisSubjec
     label: job.label,
     pool: job.pool,
     spec: job.spec,
-    source: { kind: source.kind, content: source.content, path: source.path ?? null },
+    source: {
+      kind: source.kind,
+      content: source.content,
+      path: source.path ?? null,
+      setupCells: (source.setup_cells as string[] | null) ?? [],
+    },
   };
 }

@@ -1,19 +1,45 @@
 import type { Knex } from 'knex';
 import { recordEvent } from '../jobs/transitions.js';
+import type { Resources } from '../policy/types.js';
 import type { JobRow } from '../store/job-rows.js';
 import { analyzeSubject, loadSubject, type AnalyzerDeps } from './analyzer.js';
 import type { PreflightAnalysis } from './analysis.js';
+import type { SamplePlan } from './sample-run.js';
 import type { PreflightAnalyzer, PreflightResult } from './preflight.js';
+import { sampleRunsFor } from './sample-runs.js';
 import { describeEstimate } from './summary.js';
 
-/** The pre-flight analyzer the service runs: code inspection, input measurement, history and routing. */
-export function inspectingAnalyzer(deps: AnalyzerDeps): PreflightAnalyzer {
+/**
+ * Creates the pre-flight analyzer the service runs: code inspection, input measurement, sample
+ * runs, history and routing. Sample runs need `capacity`, the cores they count against. Without
+ * it, or with DOFC_SAMPLE_RUNS=off, jobs are estimated from history alone.
+ */
+export function inspectingAnalyzer(deps: Omit<AnalyzerDeps, 'sample'> & { capacity?: Resources }): PreflightAnalyzer {
+  const { capacity } = deps;
+  const sampleRuns =
+    capacity === undefined || deps.settings.sample.mode === 'off'
+      ? null
+      : sampleRunsFor({
+          db: deps.db,
+          capacity,
+          python: deps.settings.python,
+          repoRoot: deps.settings.repoRoot,
+          settings: deps.settings.sample,
+        });
+
   return {
-    async analyze(job: JobRow): Promise<PreflightResult> {
-      const analysis = await analyzeSubject(await loadSubject(deps.db, job), deps);
+    async analyze(job: JobRow): Promise<PreflightResult | null> {
+      // A job whose sample runs are in progress is not inspected again until they end.
+      if (sampleRuns?.isPending(job.id)) return null;
+      const sample = sampleRuns === null ? undefined : { sample: (plan: SamplePlan) => sampleRuns.collect(job.id, plan) };
+      const analysis = await analyzeSubject(await loadSubject(deps.db, job), { ...deps, ...sample });
+      if (analysis === null) return null;
       return { etaP50S: analysis.eta_p50_s, etaP90S: analysis.eta_p90_s, summary: describeEstimate(analysis), analysis };
     },
     record: recordAnalysis,
+    capacityLeft(total: Resources): Resources {
+      return { ...total, cores: Math.max(0, total.cores - (sampleRuns?.heldCores() ?? 0)) };
+    },
   };
 }
 
@@ -63,5 +89,6 @@ function eventData(analysis: PreflightAnalysis): Record<string, unknown> {
     input_bytes: analysis.input_bytes,
     flags: analysis.flags.map((flag) => flag.id),
     label: analysis.label,
+    sample: analysis.sample === null ? null : { ...analysis.sample, runs: analysis.sample.runs.map(({ cells_s: _cells, cells_cpu_s: _cpu, ...run }) => run) },
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Resources } from '../policy/types.js';
 import type { JobRow } from '../store/job-rows.js';
 import type { PreflightAnalysis } from './analysis.js';
 
@@ -13,12 +14,15 @@ export interface PreflightResult {
 }
 
 export interface PreflightAnalyzer {
-  analyze(job: JobRow): Promise<PreflightResult>;
+  /** Analyses the job; null means the analysis is still in progress (sample runs), so ask again next cycle. */
+  analyze(job: JobRow): Promise<PreflightResult | null>;
   /**
    * Stores the result on the job in the scheduler's transaction, before the job is queued:
    * estimates into the spec, a re-routed label and pool, and a `preflight` timeline event.
    */
   record?(trx: Knex.Transaction, job: JobRow, result: PreflightResult, at: Date): Promise<void>;
+  /** The capacity left for jobs after what pre-flight's own sample runs hold right now. */
+  capacityLeft?(capacity: Resources): Resources;
 }
 
 /** Uses the ETAs the submitter declared. It does no analysis of its own. */

@@ -40,7 +40,8 @@ export async function recordFinishedRun(
   const source = await trx('job_sources').where({ job_id: job.id }).first();
   if (source === undefined) return;
   const preflight = await trx('job_preflight').where({ job_id: job.id }).first();
-  const inputBytes = (preflight?.analysis as { input_bytes?: number } | undefined)?.input_bytes ?? null;
+  const analysis = preflight?.analysis as { input_bytes?: number; sample?: { extrapolated_s?: number | null } | null } | undefined;
+  const inputBytes = analysis?.input_bytes ?? null;
 
   await trx('run_history')
     .insert({
@@ -52,8 +53,28 @@ export async function recordFinishedRun(
       input_bytes: inputBytes,
       executors: job.spec.max_executors,
       runtime_s: runtimeS,
+      sample_estimate_s: analysis?.sample?.extrapolated_s ?? null,
       finished_at: endedAt,
     })
     .onConflict(['job_id', 'attempt'])
     .ignore();
+}
+
+/** Past extrapolations that calibrate a new one; the method's bias changes slowly, so recent runs suffice. */
+const SAMPLE_CALIBRATION_LIMIT = 50;
+
+/**
+ * Loads actual / extrapolated runtime of recent successful runs that had sample runs, oldest
+ * first. Runs of every owner count, because the ratio measures the extrapolation method on
+ * this cluster rather than one user's code.
+ */
+export async function loadSampleRatios(db: Knex): Promise<number[]> {
+  const rows = await db('run_history')
+    .where({ outcome: 'succeeded' })
+    .whereNotNull('sample_estimate_s')
+    .andWhere('sample_estimate_s', '>', 0)
+    .orderBy('finished_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(SAMPLE_CALIBRATION_LIMIT);
+  return rows.reverse().map((row) => Number(row.runtime_s) / Number(row.sample_estimate_s));
 }

@@ -19,8 +19,11 @@ export interface RuntimeQuery {
 export interface RuntimeEstimate {
   p50S: number | null;
   p90S: number | null;
-  /** Where the estimate came from: runs of the same code, runs of the same owner, the spec, or nothing. */
-  basis: 'fingerprint' | 'owner' | 'declared' | 'unknown';
+  /**
+   * Source of the estimate: runs of the same code, runs of the same owner, the spec, sample
+   * runs alone or combined with runs of the same code, or nothing.
+   */
+  basis: 'fingerprint' | 'owner' | 'declared' | 'sample' | 'sample_and_history' | 'unknown';
   /** Past runs the point estimate used. */
   runs: number;
   /** Residual ratios (actual / point) the calibration used. */

@@ -1,5 +1,6 @@
 import { REPO_ROOT } from '../config.js';
 import { validatePolicyConfig, type DofcPolicyConfig } from '../policy/config.js';
+import { loadSampleSettings, type SampleSettings } from './sample-settings.js';
 
 /** The numbers and tools pre-flight uses. */
 export interface PreflightSettings {
@@ -10,6 +11,8 @@ export interface PreflightSettings {
   inspectorTimeoutMs: number;
   /** Thresholds of the L→H routing rule. */
   routing: Pick<DofcPolicyConfig, 'interactive' | 'floor'>;
+  /** Pre-flight sample runs. */
+  sample: SampleSettings;
 }
 
 /** Inspecting a large notebook takes a few seconds, most of it Python start-up and imports. */
@@ -18,7 +21,8 @@ const DEFAULT_INSPECTOR_TIMEOUT_S = 60;
 /**
  * Reads pre-flight settings from the environment: DOFC_INTERACTIVE_MAX_RUNTIME_S and
  * DOFC_INTERACTIVE_MAX_SHUFFLE_GB override the routing thresholds (checked by the policy's
- * validation), DOFC_INSPECTOR_TIMEOUT_S bounds one inspection.
+ * validation), DOFC_INSPECTOR_TIMEOUT_S bounds one inspection, and the DOFC_SAMPLE_* variables
+ * set the sample runs (see `loadSampleSettings`).
  */
 export function loadPreflightSettings(python: string, env: NodeJS.ProcessEnv = process.env): PreflightSettings {
   const interactive: { maxRuntimeS?: number; maxShuffleGb?: number } = {};
@@ -37,6 +41,7 @@ export function loadPreflightSettings(python: string, env: NodeJS.ProcessEnv = p
     repoRoot: REPO_ROOT,
     inspectorTimeoutMs: timeoutS * 1000,
     routing: { interactive: policy.interactive, floor: policy.floor },
+    sample: loadSampleSettings(env),
   };
 }
 

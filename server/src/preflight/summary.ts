@@ -4,6 +4,8 @@ const BASIS_TEXT: Record<PreflightAnalysis['eta_basis'], string> = {
   fingerprint: 'from past runs of the same code',
   owner: "from the owner's recent runs",
   declared: 'as declared',
+  sample: 'extrapolated from sample runs',
+  sample_and_history: 'from sample runs and past runs of the same code',
   unknown: '',
 };
 

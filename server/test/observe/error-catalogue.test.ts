@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent, JobView } from '../../src/contract/job-view.js';
 import { diagnoseAttempt, diagnoseFailure, type Diagnosis } from '../../src/observe/error-catalogue/index.js';
-import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { missingDataMessage, sharedDataPath } from '../support/shared-data.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 import { notebookOf, runRunnerAttempt } from './runner-attempt.js';
@@ -141,7 +141,7 @@ describe(`error catalogue in the scheduler (${storeKindUnderTest()})`, () => {
   }
 
   async function diagnosisOf(jobId: number): Promise<Diagnosis> {
-    const { events } = (await (await fetch(`${service.url}/jobs/${jobId}/events`)).json()) as { events: JobEvent[] };
+    const { events } = (await (await apiFetch(service.url, `/jobs/${jobId}/events`)).json()) as { events: JobEvent[] };
     const failure = events.find((event) => event.to_state === 'failed');
     return failure?.data?.['diagnosis'] as Diagnosis;
   }

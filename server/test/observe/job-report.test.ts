@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../../src/cli/client.js';
 import { registerReportCommand } from '../../src/cli/commands/report.js';
 import type { JobView } from '../../src/contract/job-view.js';
 import type { JobReport } from '../../src/observe/job-report/types.js';
-import { inlineNotebookJob, postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { createApiToken, inlineNotebookJob, postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { missingDataMessage, sharedDataPath } from '../support/shared-data.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
@@ -38,7 +38,7 @@ describe(`GET /jobs/:id/report on ${storeKindUnderTest()}`, () => {
   }
 
   async function reportOf(jobId: number): Promise<JobReport> {
-    const response = await fetch(`${service.url}/jobs/${jobId}/report`);
+    const response = await apiFetch(service.url, `/jobs/${jobId}/report`);
     expect(response.status).toBe(200);
     return (await response.json()) as JobReport;
   }
@@ -46,6 +46,8 @@ describe(`GET /jobs/:id/report on ${storeKindUnderTest()}`, () => {
   beforeAll(async () => {
     // FIFO promises exactly the requested not_before start, which makes the promise known in advance.
     service = await startTestService({ capacity: { cores: 8, memGb: 32 }, policy: 'fifo' });
+    // `dofc report` runs in this process and sends the DOFC_TOKEN it finds in the environment.
+    vi.stubEnv('DOFC_TOKEN', await createApiToken(service.url));
     // Far enough ahead that pre-flight has queued the job before it, even on a busy machine.
     notBefore = new Date(Date.now() + 10_000).toISOString();
     const timedJob = await submit(
@@ -62,6 +64,7 @@ describe(`GET /jobs/:id/report on ${storeKindUnderTest()}`, () => {
     [timed, retried] = await Promise.all([waitForState(service.url, timedJob.job_id), waitForState(service.url, retriedJob.job_id)]);
   }, 150_000);
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await service?.stopAndDrop();
   });
   afterEach(() => vi.restoreAllMocks());
@@ -111,7 +114,7 @@ describe(`GET /jobs/:id/report on ${storeKindUnderTest()}`, () => {
   });
 
   it('returns 404 for an unknown job', async () => {
-    const response = await fetch(`${service.url}/jobs/999999/report`);
+    const response = await apiFetch(service.url, `/jobs/999999/report`);
     expect(response.status).toBe(404);
   });
 

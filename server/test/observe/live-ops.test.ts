@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
 import type { LiveOps } from '../../src/observe/live-ops/live-ops.js';
-import { postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 function script(owner: string, content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -23,17 +23,18 @@ describe(`live operations on ${storeKindUnderTest()}`, () => {
   let secondQueued: JobView;
 
   async function submit(body: Record<string, unknown>): Promise<JobView> {
-    const response = await postJson(service.url, '/jobs', body);
+    const response = await postJson(service.url, '/jobs', body, {}, String(body['owner']));
     expect(response.status, await response.clone().text()).toBe(201);
     return (await response.json()) as JobView;
   }
 
+  // An admin sees every owner's name; what other users see is covered by the authorization tests.
   async function live(): Promise<LiveOps> {
-    return (await (await fetch(`${service.url}/ops/live`)).json()) as LiveOps;
+    return (await (await apiFetch(service.url, `/ops/live`, {}, 'admin')).json()) as LiveOps;
   }
 
   async function searchLogs(jobId: number, query: string): Promise<Response> {
-    return fetch(`${service.url}/jobs/${jobId}/logs?${query}`);
+    return apiFetch(service.url, `/jobs/${jobId}/logs?${query}`);
   }
 
   beforeAll(async () => {
@@ -53,7 +54,7 @@ describe(`live operations on ${storeKindUnderTest()}`, () => {
   }, 60_000);
   afterAll(async () => {
     for (const job of [holder, firstQueued, secondQueued]) {
-      if (job !== undefined) await postJson(service.url, `/jobs/${job.job_id}/cancel`, {});
+      if (job !== undefined) await postJson(service.url, `/jobs/${job.job_id}/cancel`, {}, {}, 'admin');
     }
     if (holder !== undefined) await waitForState(service.url, holder.job_id, undefined, 30_000);
     await service?.stopAndDrop();
@@ -100,7 +101,7 @@ describe(`live operations on ${storeKindUnderTest()}`, () => {
   });
 
   it('plain log request still returns the whole log', async () => {
-    const text = await (await fetch(`${service.url}/jobs/${holder.job_id}/logs`)).text();
+    const text = await (await apiFetch(service.url, `/jobs/${holder.job_id}/logs`)).text();
     expect(text).toContain('--- attempt 1 ---');
     expect(text).toMatch(/runner \| \[dofc\] job \d+ attempt 1 started/);
     expect(text).toContain('stdout | beta');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { postJson, startTestService, waitForState, type TestService, apiFetch } from '../support/service.js';
 import { storeKindUnderTest } from '../support/test-store.js';
 
 interface Sample {
@@ -31,7 +31,7 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
 }
 
 async function scrape(service: TestService): Promise<{ contentType: string | null; samples: Sample[] }> {
-  const response = await fetch(`${service.url}/metrics`);
+  const response = await apiFetch(service.url, `/metrics`);
   expect(response.status).toBe(200);
   return { contentType: response.headers.get('content-type'), samples: parseExposition(await response.text()) };
 }
@@ -47,7 +47,7 @@ describe(`GET /metrics on ${storeKindUnderTest()}`, () => {
     const response = await postJson(service.url, '/jobs', { owner: 'ana', source: { kind: 'script', content: 'print(6 * 7)' } });
     const job = (await response.json()) as { job_id: number };
     await waitForState(service.url, job.job_id);
-    await fetch(`${service.url}/jobs/999999`);
+    await apiFetch(service.url, `/jobs/999999`);
     scraped = await scrape(service);
   });
   afterAll(async () => {

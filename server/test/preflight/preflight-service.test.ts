@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/contract/job-view.js';
 import type { PreflightAnalysis } from '../../src/preflight/analysis.js';
 import { dofcCli } from './cli-process.js';
-import { postJson, startTestService, waitForState, type TestService } from '../support/service.js';
+import { postJson, startTestService, waitForState, type TestService, apiFetch, createApiToken } from '../support/service.js';
 
 interface TimelineEvent {
   type: string;
@@ -24,7 +24,7 @@ function notebookText(cells: string[]): string {
 }
 
 async function eventsOf(base: string, id: number): Promise<TimelineEvent[]> {
-  const response = await fetch(`${base}/jobs/${id}/events`);
+  const response = await apiFetch(base, `/jobs/${id}/events`);
   return ((await response.json()) as { events: TimelineEvent[] }).events;
 }
 
@@ -34,6 +34,8 @@ async function eventsOf(base: string, id: number): Promise<TimelineEvent[]> {
  */
 describe('pre-flight in the service', () => {
   let service: TestService;
+  /** Credentials for the dofc CLI processes these tests start. */
+  let cliEnv: Record<string, string> = {};
   const folder = mkdtempSync(path.join(os.tmpdir(), 'dofc-preflight-job-'));
   const csv = path.join(folder, 'events.csv');
   const notebookPath = path.join(folder, 'group.ipynb');
@@ -52,11 +54,15 @@ describe('pre-flight in the service', () => {
     writeFileSync(csv, `${rows.join('\n')}\n`);
     writeFileSync(notebookPath, heavyNotebook);
     process.env['DOFC_INTERACTIVE_MAX_SHUFFLE_GB'] = '0.001';
+    // These cases check history-based estimates; sample-runs-service.test.ts covers sample runs.
+    process.env['DOFC_SAMPLE_RUNS'] = 'off';
     service = await startTestService();
+    cliEnv = { DOFC_TOKEN: await createApiToken(service.url) };
   });
 
   afterAll(async () => {
     delete process.env['DOFC_INTERACTIVE_MAX_SHUFFLE_GB'];
+    delete process.env['DOFC_SAMPLE_RUNS'];
     await service?.stopAndDrop();
   });
 
@@ -117,7 +123,7 @@ describe('pre-flight in the service', () => {
   });
 
   it('dofc preflight prints the analysis', async () => {
-    const run = await dofcCli(['preflight', notebookPath, '--owner', 'ana', '--url', service.url]);
+    const run = await dofcCli(['preflight', notebookPath, '--owner', 'ana', '--url', service.url], cliEnv);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/eta_p50_s \d+ s, eta_p90_s \d+ s \(fingerprint, 1 past runs\)/);
     expect(run.stdout).toMatch(/label L -> H \(heavy pool\)/);
@@ -126,7 +132,7 @@ describe('pre-flight in the service', () => {
   });
 
   it('dofc preflight --json prints the analysis object', async () => {
-    const run = await dofcCli(['preflight', notebookPath, '--owner', 'ana', '--json', '--url', service.url]);
+    const run = await dofcCli(['preflight', notebookPath, '--owner', 'ana', '--json', '--url', service.url], cliEnv);
     expect(run.code).toBe(0);
     const analysis = JSON.parse(run.stdout) as PreflightAnalysis;
     expect(analysis.label.verdict).toBe('H');
@@ -138,7 +144,7 @@ describe('pre-flight in the service', () => {
     const response = await postJson(service.url, '/preflight', {
       owner: 'bo',
       source: { kind: 'notebook', content: notebookText(['x = 1 + 1']) },
-    });
+    }, {}, 'bo');
     const analysis = (await response.json()) as PreflightAnalysis;
     expect(analysis.label).toEqual({ requested: 'L', verdict: 'L', pool: 'interactive', moved: false, reason: null });
     expect(analysis.eta_basis).toBe('unknown');
@@ -146,7 +152,7 @@ describe('pre-flight in the service', () => {
   });
 
   it.each([
-    { name: 'missing owner', body: { source: { kind: 'script', content: 'x = 1' } }, error: 'invalid_job_spec' },
+    { name: 'missing source', body: { owner: 'ana' }, error: 'invalid_job_spec' },
     { name: 'relative source path', body: { owner: 'ana', source: { kind: 'script', path: 'a.py' } }, error: 'source_path_not_absolute' },
     { name: 'text that is no notebook', body: { owner: 'ana', source: { kind: 'notebook', content: 'x' } }, error: 'not_a_notebook' },
   ])('POST /preflight rejects $name with 400', async ({ body, error }) => {

@@ -1,7 +1,15 @@
 import type { Knex } from 'knex';
 import { POOLS } from '../../contract/job-spec.js';
+import { BusinessCalendar } from '../../policy/calendar.js';
+import { validatePolicyConfig } from '../../policy/config.js';
 import type { Resources } from '../../policy/types.js';
 import type { JobRow } from '../../store/job-rows.js';
+import { DEFAULT_CELL_LATENCY, readCellLatencyP95, type CellLatencySettings } from '../../scheduler/cell-latency.js';
+import { loadPolicySettings } from '../../store/policy-settings.js';
+import { fairShares } from './fair-share-view.js';
+import { findPauseCandidate, loadHeldIntervals, loadInteractiveWaits, type PauseCandidate } from './live-ops-history.js';
+import { percentile95, QUEUE_WAIT_WINDOW_S, waitSeconds, type SloSignals } from './slo-signals.js';
+import { HISTORY_SPAN_S, usageHistory, type UsageHistory } from './usage-history.js';
 
 /** A snapshot of the cluster for operators, computed from the store on each request. */
 export interface LiveOps {
@@ -11,6 +19,11 @@ export interface LiveOps {
   in_use: { cores: number; mem_gb: number };
   pools: PoolLive[];
   users: UserUsage[];
+  /** Use over the last hours, with the interactive floor, for the operators' chart. */
+  history: UsageHistory;
+  /** The heavy job a sustained interactive breach would pause first; null when none may be paused. */
+  pause_first: PauseCandidate | null;
+  slo: SloSignals;
 }
 
 export interface PoolLive {
@@ -38,22 +51,38 @@ export interface QueuedJob {
 
 export interface UserUsage {
   owner: string;
+  team: string;
   running: number;
   queued: number;
   cores: number;
   mem_gb: number;
   /** The larger of the user's core share and memory share of the capacity (dominant resource fairness). */
   dominant_share: number;
+  /** The user's weighted equal part of the machine among the users listed here. */
+  fair_share: number;
+  above_fair_share: boolean;
 }
 
 /** Read the live view: use against capacity per pool, the queues in order and per-user use. */
-export async function readLiveOps(db: Knex, capacity: Resources, now: Date): Promise<LiveOps> {
+export async function readLiveOps(
+  db: Knex,
+  capacity: Resources,
+  now: Date,
+  cellLatencySettings: CellLatencySettings = DEFAULT_CELL_LATENCY,
+): Promise<LiveOps> {
   const rows = await db<JobRow>('jobs')
     .whereIn('state', ['queued', 'starting', 'running'])
     .orderByRaw('position asc nulls last')
     .orderBy('id');
   const active = rows.filter((row) => row.state !== 'queued');
   const queued = rows.filter((row) => row.state === 'queued');
+
+  const config = validatePolicyConfig((await loadPolicySettings(db)).settings);
+  const intervals = await loadHeldIntervals(db, new Date(now.getTime() - HISTORY_SPAN_S * 1000));
+  const waits = waitSeconds(await loadInteractiveWaits(db, now), now.getTime());
+  const users = usageByUser(active, queued, capacity);
+  const cellLatency = await readCellLatencyP95(db, now, cellLatencySettings);
+  const shares = fairShares(users, config);
 
   return {
     at: now.toISOString(),
@@ -69,7 +98,19 @@ export async function readLiveOps(db: Knex, capacity: Resources, now: Date): Pro
         queue: waiting.map((row) => toQueuedJob(row, now)),
       };
     }),
-    users: usageByUser(active, queued, capacity),
+    users: users.map((user, index) => ({ ...user, fair_share: shares[index]?.fair_share ?? 0, above_fair_share: shares[index]?.above_fair_share ?? false })),
+    history: usageHistory(intervals, capacity, new BusinessCalendar(config), config, now.getTime()),
+    pause_first: await findPauseCandidate(db, capacity, now, config),
+    slo: {
+      window_s: QUEUE_WAIT_WINDOW_S,
+      queue_wait_p95_s: percentile95(waits),
+      queue_wait_threshold_s: config.preemption.interactiveWaitThresholdS,
+      queue_wait_samples: waits.length,
+      cell_latency_p95_s: cellLatency.p95S,
+      cell_latency_window_s: cellLatencySettings.windowS,
+      cell_latency_samples: cellLatency.samples,
+      cell_latency_threshold_s: config.preemption.cellLatencyThresholdS,
+    },
   };
 }
 
@@ -93,24 +134,26 @@ function toQueuedJob(row: JobRow, now: Date): QueuedJob {
   };
 }
 
-function usageByUser(active: JobRow[], queued: JobRow[], capacity: Resources): UserUsage[] {
-  const users = new Map<string, UserUsage>();
-  const entry = (owner: string): UserUsage => {
+type OwnUsage = Omit<UserUsage, 'fair_share' | 'above_fair_share'>;
+
+function usageByUser(active: JobRow[], queued: JobRow[], capacity: Resources): OwnUsage[] {
+  const users = new Map<string, OwnUsage>();
+  const entry = (owner: string, team: string): OwnUsage => {
     let user = users.get(owner);
     if (user === undefined) {
-      user = { owner, running: 0, queued: 0, cores: 0, mem_gb: 0, dominant_share: 0 };
+      user = { owner, team, running: 0, queued: 0, cores: 0, mem_gb: 0, dominant_share: 0 };
       users.set(owner, user);
     }
     return user;
   };
 
   for (const row of active) {
-    const user = entry(row.owner);
+    const user = entry(row.owner, row.team);
     user.running += 1;
     user.cores += row.cores;
     user.mem_gb += row.mem_gb;
   }
-  for (const row of queued) entry(row.owner).queued += 1;
+  for (const row of queued) entry(row.owner, row.team).queued += 1;
 
   for (const user of users.values()) {
     const share = Math.max(user.cores / capacity.cores, user.mem_gb / capacity.memGb);
