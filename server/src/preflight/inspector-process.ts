@@ -44,19 +44,26 @@ export interface InspectorOptions {
   cwd: string;
 }
 
-/** The inspector could not run or returned something other than a report. */
+/**
+ * The inspector could not run or returned something other than a report. `transient` is true
+ * when a signal from outside stopped it (a shutdown that signals the whole process group, an
+ * operator's kill): the source is not at fault, so the analysis is worth running again.
+ */
 export class InspectorError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly transient: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { transient?: boolean }) {
     super(message, options);
     this.name = 'InspectorError';
+    this.transient = options?.transient ?? false;
   }
 }
 
 /**
  * Runs `python -m dofc.inspector FILE --json` on the source text, written to a temporary file
  * because the command reads a file. A `cell` source is Python code, so it is inspected as a script.
- * NOTE: one run takes about 0.25 s on a 2-core machine, and the scheduler analyses new jobs one
- * after another at the start of its cycle, so a burst of submissions delays the cycle.
+ * One run takes about 0.25 s on a 2-core machine, which is why the scheduler analyses a few jobs
+ * at once and gives pre-flight a time budget per cycle.
  */
 export async function runInspector(
   kind: 'notebook' | 'cell' | 'script',
@@ -76,14 +83,23 @@ export async function runInspector(
     return parseReport(stdout);
   } catch (error) {
     if (error instanceof InspectorError) throw error;
-    throw new InspectorError(describeFailure(error, options), { cause: error });
+    throw new InspectorError(describeFailure(error, options), { cause: error, transient: stoppedFromOutside(error) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/** A signal ended the inspector, and it was not our own timeout kill. */
+function stoppedFromOutside(error: unknown): boolean {
+  const failure = error as { killed?: boolean; signal?: NodeJS.Signals | null };
+  return failure.killed !== true && typeof failure.signal === 'string';
+}
+
 function describeFailure(error: unknown, options: InspectorOptions): string {
-  const failure = error as { killed?: boolean; code?: number | string; stderr?: string };
+  const failure = error as { killed?: boolean; code?: number | string; signal?: NodeJS.Signals | null; stderr?: string };
+  if (failure.killed !== true && typeof failure.signal === 'string') {
+    return `the code inspector was stopped by ${failure.signal} from outside the scheduler`;
+  }
   if (failure.killed === true) {
     return `the code inspector timed out after ${options.timeoutMs} ms; the source may be too large to analyse`;
   }

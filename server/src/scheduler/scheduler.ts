@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js';
 import { executorCeilingFor } from '../policy/caps.js';
 import type { Decision, Resources } from '../policy/types.js';
 import type { DofcPolicy } from '../policy/dofc.js';
+import { InspectorError } from '../preflight/inspector-process.js';
 import type { PreflightAnalyzer } from '../preflight/preflight.js';
 import { recordLiveEta } from '../preflight/live-eta.js';
 import { afterSampleRuns } from '../preflight/sample-capacity.js';
@@ -218,6 +219,11 @@ export class Scheduler {
       log.debug('queued after pre-flight');
     } catch (error) {
       if (error instanceof ConflictError) return;
+      // The job stays in pre-flight, and the next cycle (or the next scheduler) analyses it again.
+      if (error instanceof InspectorError && error.transient) {
+        log.warn({ err: error }, 'pre-flight interrupted; analysing again next cycle');
+        return;
+      }
       log.error({ err: error }, 'pre-flight failed');
       await this.db.transaction((trx) =>
         markFailed(trx, row.id, {
