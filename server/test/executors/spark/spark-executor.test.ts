@@ -61,7 +61,7 @@ describe.skipIf(onPostgres)('Spark executor on a standalone cluster', () => {
       cores_per_executor: 1,
       mem_per_executor_gb: 0.5,
       ...extra,
-    });
+    }, {}, owner);
     expect(response.status, await response.clone().text()).toBe(201);
     return (await response.json()) as JobView;
   }
@@ -113,9 +113,9 @@ describe.skipIf(onPostgres)('Spark executor on a standalone cluster', () => {
   it('cancel removes the application from the master', async () => {
     const app = await eventually('the cancelled job registering with the master', () => activeApplication(doomed));
 
-    const response = await postJson(service.url, `/jobs/${doomed.job_id}/cancel`, {});
+    const response = await postJson(service.url, `/jobs/${doomed.job_id}/cancel`, {}, {}, 'cyd');
     expect(response.status, await response.clone().text()).toBeLessThan(300);
-    const cancelled = await waitForState(service.url, doomed.job_id, undefined, 60_000);
+    const cancelled = await waitForState(service.url, doomed.job_id, undefined, 60_000, 'cyd');
     expect(cancelled.state).toBe('cancelled');
 
     const state = await readMasterState(cluster.webUrl);
@@ -174,7 +174,7 @@ describe.skipIf(onPostgres)('Spark executor on a standalone cluster', () => {
   });
 
   it.skipIf(groupByNotebook === null)('notebook with its own session runs on the cluster', async () => {
-    const finished = await waitForState(service.url, (notebook as JobView).job_id, undefined, 150_000);
+    const finished = await waitForState(service.url, (notebook as JobView).job_id, undefined, 150_000, 'ben');
     expect(finished.state, finished.reason?.message).toBe('succeeded');
     expect(finished.progress?.total).toBeGreaterThan(0);
     expect(finished.progress?.done).toBe(finished.progress?.total);
