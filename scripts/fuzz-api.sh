@@ -70,6 +70,8 @@ for operations in document["paths"].values():
 json.dump(document, open(sys.argv[2], "w"))
 PY
 
+# Revoking a token is left out: a generated id that hits the caller's own token revokes it, and
+# every later request would stop at 401 instead of reaching its route. Tests cover revocation.
 status=0
 for user in ana admin; do
   token=$(.venv/bin/python tests/fuzz/mint_token.py "$BASE" "$user") || { echo "fuzz-api.sh: could not create a token for $user" >&2; exit 1; }
@@ -81,6 +83,7 @@ for user in ana admin; do
     --header "Authorization: Bearer $token" \
     --request-timeout 10 \
     --exclude-path-regex '/stream$' \
+    --exclude-name 'DELETE /me/tokens/{id}' \
     --report junit --report-junit-path "$OUT/fuzz-api-$user.xml" || status=1
 done
 
