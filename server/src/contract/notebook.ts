@@ -13,7 +13,7 @@ export function outlineNotebook(text: string): NotebookOutline | { problem: stri
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { problem: `it is not JSON (${(error as Error).message})` };
+    return { problem: `it is not JSON (${printable((error as Error).message)})` };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { problem: 'its JSON is not an object with "cells"' };
@@ -58,4 +58,13 @@ function findMalformedCell(cells: readonly unknown[]): string | null {
 
 function isCodeCell(cell: unknown): boolean {
   return cell !== null && typeof cell === 'object' && (cell as { cell_type?: unknown }).cell_type === 'code';
+}
+
+/**
+ * The parser's message quotes the start of the text, which may hold control characters or line
+ * breaks; they are shown escaped so that the error stays one readable line.
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

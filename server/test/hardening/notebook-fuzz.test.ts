@@ -48,6 +48,14 @@ describe('notebook parser fuzzing', () => {
     );
   });
 
+  it('shows control characters of the text escaped, on one line', () => {
+    const outline = outlineNotebook('\u0000\n');
+
+    expect('problem' in outline && outline.problem).toMatch(/^it is not JSON \(.*\\u0000.*\)$/);
+    // eslint-disable-next-line no-control-regex
+    expect('problem' in outline && outline.problem).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('accepts only cells that are objects with a cell_type', () => {
     fc.assert(
       fc.property(notebookText, (text) => {
