@@ -20,7 +20,13 @@ export interface PreflightAnalysis {
   eta_p90_s: number | null;
   eta_basis: string;
   history_runs: number;
+  /** When the job would finish if it started at analysis time. */
   finish_eta: string | null;
+  /** When the live policy would start the job if it were queued now; null when it promises no start. */
+  planned_start: string | null;
+  planned_start_reason: { code: string; message: string };
+  /** Planned start plus the p50 and p90 runtime; null when either is unknown. */
+  finish_eta_p50: string | null;
   finish_eta_p90: string | null;
   input_bytes: number;
   est_shuffle_gb: number;

@@ -12,8 +12,7 @@ import { labelIcon, queueIcon } from './icons';
 import { otherLabel, readMetadata, updateMetadata } from './metadata';
 import { postJson, requestJson } from './request';
 import type { DofcSettings } from './settings';
-import type { LiveOps, PreflightAnalysis } from './api-types';
-import { estimatePlannedStart } from './preflight-view';
+import type { PreflightAnalysis } from './api-types';
 import { askSubmitOptions, type PreflightRunner, type SubmitOptions } from './submit-dialog';
 import { cellSubmission, notebookSubmission } from './submission';
 
@@ -49,16 +48,9 @@ function jobIdOf(args: Record<string, unknown>): number {
   return jobId;
 }
 
-/** Build the runner that analyses a submission, and estimates its start from the live queue. */
+/** Build the runner that analyses a submission. The server's response includes the policy's planned start. */
 function preflightFor(build: (options: SubmitOptions) => JobSubmission): PreflightRunner {
-  return async (options) => {
-    const [analysis, live] = await Promise.all([
-      postJson<PreflightAnalysis>('preflight', build(options)),
-      // The queue only refines the start estimate, so the analysis is shown without it.
-      requestJson<LiveOps>('ops/live').catch(() => null),
-    ]);
-    return { analysis, plannedStart: estimatePlannedStart(live, analysis.label.pool, new Date()) };
-  };
+  return async (options) => ({ analysis: await postJson<PreflightAnalysis>('preflight', build(options)) });
 }
 
 async function reportFailure(title: string, error: unknown): Promise<void> {

@@ -1,24 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { LiveOps, PreflightAnalysis } from './api-types';
+import type { PreflightAnalysis } from './api-types';
 import { element, formatClock, formatDuration, formatGb } from './format';
 
-/**
- * Estimate when a new job in `pool` would start: after the last planned start of that pool's
- * queue, or now when the queue is empty. It ignores the job's own rank, so it is a lower bound
- * for a low-priority job and an upper bound for a high-priority one.
- */
-export function estimatePlannedStart(live: LiveOps | null, pool: string, now: Date): Date | null {
-  if (live === null) return null;
-  const queue = live.pools.find((entry) => entry.pool === pool)?.queue ?? [];
-  let start = now.getTime();
-  for (const job of queue) {
-    if (job.planned_start !== null) start = Math.max(start, Date.parse(job.planned_start));
-  }
-  return new Date(start);
-}
-
-/** Fill `host` with a pre-flight analysis: estimates, risk flags and the label verdict. */
-export function renderPreflight(host: HTMLElement, analysis: PreflightAnalysis, plannedStart: Date | null, trans: TranslationBundle): void {
+/** Fill `host` with a pre-flight analysis: estimates, the planned start, risk flags and the label verdict. */
+export function renderPreflight(host: HTMLElement, analysis: PreflightAnalysis, trans: TranslationBundle): void {
   host.replaceChildren();
   host.dataset['status'] = 'done';
 
@@ -30,8 +15,10 @@ export function renderPreflight(host: HTMLElement, analysis: PreflightAnalysis, 
   };
   const unknown = trans.__('unknown');
   fact('eta', trans.__('Run time p50 / p90'), analysis.eta_p50_s === null ? unknown : `${formatDuration(analysis.eta_p50_s)} / ${analysis.eta_p90_s === null ? unknown : formatDuration(analysis.eta_p90_s)}`);
-  fact('planned', trans.__('Planned start (estimate)'), plannedStart === null ? unknown : formatClock(plannedStart));
-  fact('finish', trans.__('Finish if started now'), analysis.finish_eta === null ? unknown : formatClock(new Date(analysis.finish_eta)));
+  const clock = (time: string | null): string => (time === null ? unknown : formatClock(new Date(time)));
+  fact('planned', trans.__('Planned start'), analysis.planned_start === null ? trans.__('not promised') : clock(analysis.planned_start));
+  fact('plannedReason', trans.__('Start reason'), analysis.planned_start_reason.message);
+  fact('finish', trans.__('Finish p50 / p90'), `${clock(analysis.finish_eta_p50)} / ${clock(analysis.finish_eta_p90)}`);
   fact('shuffle', trans.__('Shuffle estimate'), formatGb(analysis.est_shuffle_gb));
   fact('cost', trans.__('Core-hours'), analysis.cost_core_hours === null ? unknown : analysis.cost_core_hours.toFixed(2));
   host.append(facts);

@@ -36,10 +36,9 @@ export function localInputToIso(value: string, field: string): string {
   return parsed.toISOString();
 }
 
-/** The pre-flight result the dialog shows, with the start estimated from the live queue. */
+/** The pre-flight result the dialog shows. Its analysis includes the policy's planned start. */
 export interface PreflightResult {
   analysis: PreflightAnalysis;
-  plannedStart: Date | null;
 }
 
 /** Runs `POST /preflight` for the submission the options describe. */
@@ -77,7 +76,7 @@ class SubmitForm extends Widget {
     renderPreflightPending(this.preflightHost, this.trans);
     try {
       const result = await this.preflight(this.getValue());
-      if (run === this.preflightRun) renderPreflight(this.preflightHost, result.analysis, result.plannedStart, this.trans);
+      if (run === this.preflightRun) renderPreflight(this.preflightHost, result.analysis, this.trans);
     } catch (error) {
       if (run === this.preflightRun) renderPreflightError(this.preflightHost, errorMessage(error), this.trans);
     }

@@ -80,6 +80,8 @@ export async function startService(
     db,
     metrics,
     capacity: config.capacity,
+    capacitySource: capacitySource ?? undefined,
+    policy,
     executor,
     logger,
     now: () => new Date(),

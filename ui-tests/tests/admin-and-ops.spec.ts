@@ -53,7 +53,7 @@ test('pre-flight shows risk and L→H move', async () => {
   await expect(preflight.locator('.dofc-Preflight-verdict')).toHaveAttribute('data-moved', 'true');
   await expect(preflight.locator('.dofc-Preflight-move')).toHaveText('Label L → H');
   await expect(preflight.locator('.dofc-Preflight-reason')).toContainText('shuffle');
-  for (const fact of ['eta', 'planned', 'finish', 'shuffle', 'cost']) {
+  for (const fact of ['eta', 'planned', 'plannedReason', 'finish', 'shuffle', 'cost']) {
     await expect(preflight.locator(`.dofc-Preflight-${fact}`)).not.toBeEmpty();
   }
   await lab.screenshot('preflight-dialog', { locator: dialog.locator('.jp-Dialog-content'), forDocs: true });

@@ -212,13 +212,41 @@ const idParameter = {
   schema: { type: 'integer', minimum: 1, maximum: MAX_ROW_ID },
 };
 
+const nullableTime = (description: string) => ({ type: 'string', format: 'date-time', nullable: true, description });
+
+/**
+ * The planned-start fields of a pre-flight response. The other fields (ETA, shuffle estimate,
+ * flags, label verdict) are listed as additional properties.
+ */
+const PREFLIGHT_RESPONSE_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['planned_start', 'planned_start_reason', 'finish_eta_p50', 'finish_eta_p90'],
+  properties: {
+    planned_start: nullableTime(
+      'When the policy would start the job if it were queued now: the request time when it would start at once, null when it would wait without a promised start.',
+    ),
+    planned_start_reason: {
+      type: 'object',
+      required: ['code', 'message'],
+      description: "The policy's reason for that start or wait, such as capacity_available, not_before or heavy_user_cap.",
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+    finish_eta_p50: nullableTime('planned_start plus eta_p50_s; null when either is null.'),
+    finish_eta_p90: nullableTime(
+      'planned_start plus eta_p90_s; null when either is null. The analysis stored with a job gives it from the analysis time instead.',
+    ),
+    finish_eta: nullableTime('When the job would finish at p50 if it started at the request time, ignoring the queue.'),
+  },
+};
+
 /** Paths of the pre-flight, streaming, observability, admin and recurring routes. */
 function operationsPaths(): Record<string, unknown> {
   return {
     '/preflight': {
       post: {
         summary:
-          'Analyse a submission without queuing it: ETA, shuffle estimate, risk flags, label verdict.',
+          'Analyse a submission without queuing it: ETA, shuffle estimate, risk flags, label verdict, planned start.',
         requestBody: {
           required: true,
           content: {
@@ -226,7 +254,10 @@ function operationsPaths(): Record<string, unknown> {
           },
         },
         responses: {
-          '200': anyJson('The analysis'),
+          '200': {
+            description: 'The analysis, with the start the live policy would plan if the job were queued now',
+            content: { 'application/json': { schema: PREFLIGHT_RESPONSE_SCHEMA } },
+          },
           '400': errorResponse('Invalid JobSpec'),
           '422': errorResponse('Cannot be accepted'),
           '429': errorResponse('Over the submission rate limit; Retry-After gives the seconds to wait'),

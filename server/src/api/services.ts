@@ -8,6 +8,8 @@ import type { Resources } from '../policy/types.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import type { CellLatencySettings } from '../scheduler/cell-latency.js';
 import type { SchedulerRole } from '../scheduler/leader.js';
+import type { CapacitySource } from '../scheduler/capacity-source.js';
+import type { PolicySource } from '../scheduler/policy-source.js';
 
 /** What the routes may use. Routes read and change jobs; they never start or stop processes. */
 export interface ApiServices {
@@ -15,6 +17,10 @@ export interface ApiServices {
   /** Turns a request's credential into the caller's identity. */
   authenticator: Authenticator;
   capacity: Resources;
+  /** Capacity read from the cluster (Spark); pre-flight plans with `capacity` without it. */
+  capacitySource?: CapacitySource;
+  /** The scheduler's policy. Pre-flight runs its decision for a planned start and applies nothing. */
+  policy: PolicySource;
   /** Used only to find the log and output files of an attempt. */
   executor: Pick<Executor, 'logPath' | 'outputPath'>;
   logger: Logger;

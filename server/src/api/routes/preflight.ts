@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { loadConfig } from '../../config.js';
+import { JobSubmissionSchema } from '../../contract/job-spec.js';
 import { analyzeSubject } from '../../preflight/analyzer.js';
+import { planStart } from '../../preflight/planned-start.js';
 import { sampleRunsFor } from '../../preflight/sample-runs.js';
 import { loadPreflightSettings, type PreflightSettings } from '../../preflight/settings.js';
 import { subjectFromSubmission } from '../../preflight/submission.js';
@@ -9,8 +11,8 @@ import { requestIdentity } from '../actor.js';
 import { withCallerAsOwner } from '../../auth/caller-submission.js';
 
 /**
- * `POST /preflight`: analyses a submission body without storing a job and returns the analysis,
- * or the same 400 and 422 errors as `POST /jobs`. Sample runs, when the job qualifies, run
+ * `POST /preflight`: analyses a submission body without storing a job and returns the analysis
+ * with the policy's planned start, or the same 400 and 422 errors as `POST /jobs`. Sample runs, when the job qualifies, run
  * before the response, which then takes about three runs of the job's fixed start-up;
  * `?samples=off` skips them.
  */
@@ -35,7 +37,17 @@ export function preflightRouter(services: ApiServices, settings?: PreflightSetti
     });
     // `measure` waits for its runs, so only a scheduler-side sampler can leave the analysis pending.
     if (analysis === null) throw new Error('pre-flight returned no analysis although its sample runs were awaited');
-    response.json(analysis);
+
+    // The body passed validation above, so this parse only restores the fields the analysis drops.
+    const submission = JobSubmissionSchema.parse(body);
+    const planned = await planStart(submission, analysis, {
+      db: services.db,
+      policy: services.policy,
+      capacity: services.capacitySource ?? services.capacity,
+      now: services.now(),
+    });
+    // The planned start's finish_eta_p90 replaces the analysis's, which assumes a start at analysis time.
+    response.json({ ...analysis, ...planned });
   });
   return router;
 }

@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import type { PreflightAnalysis } from '../../preflight/analysis.js';
+import type { PlannedStart } from '../../preflight/planned-start.js';
 import { formatSeconds } from '../../preflight/summary.js';
 import { callApi, serverUrl } from '../client.js';
 import { buildSubmission } from './submit.js';
+
+/**
+ * The `POST /preflight` response: the analysis and the live policy's planned start. A server
+ * older than the planned start returns only the analysis.
+ */
+type PreflightResponse = PreflightAnalysis & Partial<PlannedStart>;
 
 interface PreflightOptions {
   label: string;
@@ -18,7 +25,7 @@ interface PreflightOptions {
 export function registerPreflightCommand(program: Command): void {
   program
     .command('preflight')
-    .description('Analyse a notebook or script as a submission would, without submitting it: ETA, shuffle, cost, flags and label verdict.')
+    .description('Analyse a notebook or script as a submission would, without submitting it: ETA, planned start, shuffle, cost, flags and label verdict.')
     .argument('<file>', 'the notebook or script; its folder resolves relative input paths')
     .option('--label <L|H>', 'L for light, interactive work; H for heavy work', 'L')
     .option('--priority <P0|P1|P2>', 'priority band, P0 highest', 'P2')
@@ -35,19 +42,19 @@ export function registerPreflightCommand(program: Command): void {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(submission),
       });
-      const analysis = (await response.json()) as PreflightAnalysis;
+      const analysis = (await response.json()) as PreflightResponse;
       process.stdout.write(options.json ? `${JSON.stringify(analysis, null, 2)}\n` : formatAnalysis(file, analysis));
     });
 }
 
 /** Formats the analysis as a few lines for the terminal. */
-export function formatAnalysis(file: string, analysis: PreflightAnalysis): string {
+export function formatAnalysis(file: string, analysis: PreflightResponse): string {
   const seconds = (value: number | null): string => (value === null ? 'unknown' : formatSeconds(value));
   const label = analysis.label;
   const lines = [
     `Pre-flight of ${file}`,
     `  eta_p50_s ${seconds(analysis.eta_p50_s)}, eta_p90_s ${seconds(analysis.eta_p90_s)} (${analysis.eta_basis}, ${analysis.history_runs} past runs)`,
-    `  finish ETA if started now: ${analysis.finish_eta ?? 'unknown'} (p90 ${analysis.finish_eta_p90 ?? 'unknown'})`,
+    ...formatPlannedStart(analysis),
     `  inputs ${analysis.inputs.length}, ${analysis.input_bytes} bytes; est_shuffle_gb ${analysis.est_shuffle_gb}`,
     `  cost ${analysis.cost_core_hours === null ? 'unknown' : `${analysis.cost_core_hours} core-hours`}`,
     label.moved
@@ -63,6 +70,17 @@ export function formatAnalysis(file: string, analysis: PreflightAnalysis): strin
     lines.push(`  ${flag.severity} ${flag.id}${flag.cell === null ? '' : ` (cell ${flag.cell})`}: ${flag.message}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Formats the planned start and the finish it implies, or the finish if started now from an older server. */
+function formatPlannedStart(analysis: PreflightResponse): string[] {
+  if (analysis.planned_start_reason === undefined) {
+    return [`  finish ETA if started now: ${analysis.finish_eta ?? 'unknown'} (p90 ${analysis.finish_eta_p90 ?? 'unknown'})`];
+  }
+  return [
+    `  planned start ${analysis.planned_start ?? 'not promised'}: ${analysis.planned_start_reason.message}`,
+    `  finish ETA ${analysis.finish_eta_p50 ?? 'unknown'} (p90 ${analysis.finish_eta_p90 ?? 'unknown'}) from the planned start`,
+  ];
 }
 
 /** Formats the sample runs: one line for the outcome and the model, one per run. */
