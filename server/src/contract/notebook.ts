@@ -65,6 +65,5 @@ function isCodeCell(cell: unknown): boolean {
  * breaks; they are shown escaped so that the error stays one readable line.
  */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -52,7 +52,6 @@ describe('notebook parser fuzzing', () => {
     const outline = outlineNotebook('\u0000\n');
 
     expect('problem' in outline && outline.problem).toMatch(/^it is not JSON \(.*\\u0000.*\)$/);
-    // eslint-disable-next-line no-control-regex
     expect('problem' in outline && outline.problem).not.toMatch(/[\u0000-\u001f]/);
   });
 
