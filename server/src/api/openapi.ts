@@ -54,10 +54,25 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     paths: {
       '/health': {
         get: {
-          summary: 'Report whether the service and its store answer.',
+          summary: 'Report whether the service and its store answer, and whether this replica schedules.',
           security: [],
           responses: {
-            '200': { description: 'Healthy' },
+            '200': {
+              description: 'Healthy. `role` is `leader` on the replica that holds the scheduling lock and `follower` on the others, which serve the API only.',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['status', 'version'],
+                    properties: {
+                      status: { type: 'string', enum: ['ok'] },
+                      version: { type: 'string' },
+                      role: { type: 'string', enum: ['leader', 'follower'] },
+                    },
+                  },
+                },
+              },
+            },
             '503': errorResponse('The store did not respond'),
           },
         },
