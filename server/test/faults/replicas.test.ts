@@ -6,7 +6,7 @@ import type { JobView } from '../../src/contract/job-view.js';
 import { killScheduler, startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.js';
 import { apiFetch, getJob, postJson } from '../support/service.js';
 import { createTestStore, storeKindUnderTest, type TestStore } from '../support/test-store.js';
-import { appendRunMarker, jobsStartedIn, runMarkerLines, startLines } from './run-evidence.js';
+import { appendRunMarker, jobsReattachedIn, jobsStartedIn, runMarkerLines, startLines } from './run-evidence.js';
 import { waitUntil } from './wait.js';
 
 const postgresOnly = storeKindUnderTest() === 'postgres' ? describe : describe.skip;
@@ -70,7 +70,8 @@ postgresOnly('two scheduler replicas on one PostgreSQL database (skipped on PGli
     const startedByFirst = jobsStartedIn(first.output());
     const startedBySecond = jobsStartedIn(second.output());
     expect(startedByFirst.filter((id) => startedBySecond.includes(id)), 'jobs both replicas started').toEqual([]);
-    expect([...startedByFirst, ...startedBySecond].sort((a, b) => a - b)).toEqual(ids);
+    const adoptedBySecond = jobsReattachedIn(second.output());
+    expect([...startedByFirst, ...startedBySecond, ...adoptedBySecond].sort((a, b) => a - b)).toEqual(ids);
     expect(startedBySecond.length, 'jobs the new leader started').toBeGreaterThan(0);
   });
 });

@@ -30,11 +30,25 @@ export function appendRunMarker(markerDir: string, key: string): string {
   ].join('\n');
 }
 
+/** Returns the ids of the jobs a `dofc serve` process logged as started. */
+export function jobsStartedIn(output: string): number[] {
+  return jobsLoggedIn(output, 'job started');
+}
+
 /**
- * Returns the ids of the jobs a `dofc serve` process logged as started. The service logs with
+ * Returns the ids of the jobs whose runner a `dofc serve` process found still running after it
+ * took over, and adopted: a leader killed between spawning a runner and logging the start leaves
+ * no "job started" line for that job anywhere.
+ */
+export function jobsReattachedIn(output: string): number[] {
+  return jobsLoggedIn(output, 're-attached to a runner after restart');
+}
+
+/**
+ * Returns the ids of the jobs a `dofc serve` process logged `message` for. The service logs with
  * pino, one JSON object per line; lines that are not JSON (a crash trace) are skipped.
  */
-export function jobsStartedIn(output: string): number[] {
+function jobsLoggedIn(output: string, message: string): number[] {
   const ids: number[] = [];
   for (const line of output.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -44,7 +58,7 @@ export function jobsStartedIn(output: string): number[] {
     } catch {
       continue;
     }
-    if (entry.msg === 'job started' && typeof entry.jobId === 'number') ids.push(entry.jobId);
+    if (entry.msg === message && typeof entry.jobId === 'number') ids.push(entry.jobId);
   }
   return ids;
 }
