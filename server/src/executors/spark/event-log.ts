@@ -95,7 +95,7 @@ export async function readEventLogWork(location: string): Promise<SparkWork | nu
     }
   }
 
-  const stageList = [...stages.values()];
+  const stageList = mergeStageAttempts(stages);
   return {
     jobsDone: [...jobs.values()].filter(Boolean).length,
     jobsTotal: jobs.size,
@@ -106,4 +106,25 @@ export async function readEventLogWork(location: string): Promise<SparkWork | nu
     shuffleReadBytes,
     shuffleWriteBytes,
   };
+}
+
+/**
+ * One entry per stage, its attempts merged. A stage that Spark runs again (after a lost
+ * executor, say) gets an attempt for the missing partitions only, so the first attempt's task
+ * count is the stage's size, and the partitions done are the successes of all its attempts.
+ */
+function mergeStageAttempts(attempts: Map<string, StageCounts>): StageCounts[] {
+  const byStage = new Map<string, StageCounts>();
+  for (const [key, attempt] of attempts) {
+    const stageId = key.slice(0, key.indexOf('.'));
+    const merged = byStage.get(stageId);
+    if (merged === undefined) {
+      byStage.set(stageId, { ...attempt });
+      continue;
+    }
+    merged.numTasks = Math.max(merged.numTasks, attempt.numTasks);
+    merged.done += attempt.done;
+    merged.complete = merged.complete || attempt.complete;
+  }
+  return [...byStage.values()];
 }

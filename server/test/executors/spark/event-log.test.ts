@@ -50,6 +50,32 @@ describe('readEventLogWork', () => {
   });
 });
 
+describe('readEventLogWork with a stage run again', () => {
+  it('counts a stage by its partitions, not by its attempts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dofc-event-log-'));
+    const first = { 'Stage ID': 0, 'Stage Attempt ID': 0, 'Number of Tasks': 8 };
+    // A lost executor took one partition's output; Spark ran that partition again in attempt 1.
+    const second = { 'Stage ID': 0, 'Stage Attempt ID': 1, 'Number of Tasks': 1 };
+    const success = (attempt: number) => ({ Event: 'SparkListenerTaskEnd', 'Stage ID': 0, 'Stage Attempt ID': attempt, 'Task End Reason': { Reason: 'Success' } });
+    const lines = [
+      { Event: 'SparkListenerJobStart', 'Job ID': 0 },
+      { Event: 'SparkListenerStageSubmitted', 'Stage Info': first },
+      ...Array.from({ length: 7 }, () => success(0)),
+      { Event: 'SparkListenerTaskEnd', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task End Reason': { Reason: 'ExecutorLostFailure' } },
+      { Event: 'SparkListenerStageCompleted', 'Stage Info': { ...first, 'Failure Reason': 'executor lost' } },
+      { Event: 'SparkListenerStageSubmitted', 'Stage Info': second },
+      success(1),
+      { Event: 'SparkListenerStageCompleted', 'Stage Info': second },
+      { Event: 'SparkListenerJobEnd', 'Job ID': 0, 'Job Result': { Result: 'JobSucceeded' } },
+    ].map((event) => JSON.stringify(event));
+    writeFileSync(path.join(dir, 'events_1_app-1'), `${lines.join('\n')}\n`);
+
+    const work = await readEventLogWork(dir);
+
+    expect(work).toMatchObject({ jobsDone: 1, stagesDone: 1, stagesTotal: 1, tasksDone: 8, tasksTotal: 8 });
+  });
+});
+
 describe('progressFromWork', () => {
   it('reports tasks with jobs, stages, shuffle and cells in the detail', () => {
     const work = { jobsDone: 1, jobsTotal: 2, stagesDone: 2, stagesTotal: 3, tasksDone: 10, tasksTotal: 16, shuffleReadBytes: 2048, shuffleWriteBytes: 3 * 1024 ** 2 };
