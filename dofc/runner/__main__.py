@@ -15,7 +15,7 @@ from dofc.preflight_sample_run import enter_sample_mode
 from dofc.warm.attach import export_warm_settings
 
 from .attempt import execute_attempt
-from .checkpoint_env import export_checkpoint_env
+from .job_env import export_job_env, missing_workdir_result
 from .notebook import run_notebook
 from .protocol import OUTPUT_NOTEBOOK, SPEC_FILE, EventWriter
 from .script import run_script
@@ -40,22 +40,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_attempt(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> dict[str, Any]:
     workdir = Path(spec["workdir"])
-    if not workdir.is_dir():
-        return {
-            "outcome": "failed",
-            "code": "workdir_missing",
-            "message": f"The working folder {workdir} does not exist on this machine; submit the notebook from a folder the scheduler can read.",
-        }
+    missing = missing_workdir_result(workdir, "notebook")
+    if missing is not None:
+        return missing
 
     # PySpark starts its Python workers with the first python3 on PATH unless told otherwise.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # A local Spark driver binds to loopback unless the operator chooses another address.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
-    os.environ["DOFC_ATTEMPT"] = str(spec["attempt"])
-    os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
+    export_job_env(spec, attempt_dir)
     export_warm_settings(spec)
-    export_checkpoint_env(spec, attempt_dir)
     enter_sample_mode(spec)
 
     source_file = attempt_dir / spec["source_file"]

@@ -23,8 +23,8 @@ from typing import Any
 from dofc.checkpointing import Paused
 from dofc.runner.__main__ import main as run_with_runner
 from dofc.runner.attempt import execute_attempt
-from dofc.runner.checkpoint_env import export_checkpoint_env
 from dofc.runner.failures import classify_failure, hint_for
+from dofc.runner.job_env import export_job_env, missing_workdir_result
 from dofc.runner.pause import paused_after_stage_result
 from dofc.runner.protocol import SPEC_FILE, EventWriter
 
@@ -56,16 +56,10 @@ def run_script_attempt(spec: dict[str, Any], attempt_dir: Path) -> int:
 
 def run_script(spec: dict[str, Any], attempt_dir: Path, events: EventWriter) -> dict[str, Any]:
     workdir = Path(spec["workdir"])
-    if not workdir.is_dir():
-        return {
-            "outcome": "failed",
-            "code": "workdir_missing",
-            "message": f"The working folder {workdir} does not exist on this machine; submit the script from a folder the scheduler can read.",
-        }
-    os.environ["DOFC_JOB_ID"] = str(spec["job_id"])
-    os.environ["DOFC_ATTEMPT"] = str(spec["attempt"])
-    os.environ["DOFC_PARAMETERS"] = json.dumps(spec.get("parameters", {}))
-    export_checkpoint_env(spec, attempt_dir)
+    missing = missing_workdir_result(workdir, "script")
+    if missing is not None:
+        return missing
+    export_job_env(spec, attempt_dir)
 
     # Imported here so that a notebook attempt never creates a SparkContext in this process.
     from pyspark.sql import SparkSession
