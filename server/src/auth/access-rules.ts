@@ -97,7 +97,7 @@ function compile(access: RouteAccess): CompiledRoute {
 export function accessMatcher(table: readonly RouteAccess[]): (method: string, path: string) => MatchedAccess | null {
   const compiled = table.map(compile).sort((a, b) => Number(b.literal) - Number(a.literal));
   return (method, path) => {
-    // Express answers HEAD with the GET handler, so HEAD follows the GET rule.
+    // Express handles HEAD with the GET handler, so HEAD follows the GET rule.
     const effective = method === 'HEAD' ? 'GET' : method;
     for (const route of compiled) {
       if (route.access.method !== effective) continue;

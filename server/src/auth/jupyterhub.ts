@@ -11,7 +11,7 @@ export interface HubUser {
 /** Outcome of asking the hub about a token. */
 export type HubCheck = { ok: true; user: HubUser } | { ok: false; reason: string };
 
-/** The hub must answer within this time, or the request fails with 401 and a message saying so. */
+/** Time the hub has to respond; after it, the request fails with 401 and a message that says so. */
 const HUB_TIMEOUT_MS = 5_000;
 
 /** Upper bound on cached tokens, so a flood of distinct valid tokens cannot grow memory without end. */
@@ -32,7 +32,7 @@ export class JupyterHubTokens {
   ) {}
 
   async check(token: string): Promise<HubCheck> {
-    // The cache is keyed by the hash, so the process memory holds no hub token.
+    // The cache is keyed by the hash, so the process memory contains no hub token.
     const key = hashToken(token);
     const cached = this.cache.get(key);
     if (cached !== undefined && cached.until > this.nowMs()) return { ok: true, user: cached.user };
@@ -46,7 +46,7 @@ export class JupyterHubTokens {
         signal: AbortSignal.timeout(HUB_TIMEOUT_MS),
       });
     } catch (error) {
-      return { ok: false, reason: `JupyterHub at ${url} did not answer (${(error as Error).message}), so the hub token cannot be checked; try again when the hub is up` };
+      return { ok: false, reason: `JupyterHub at ${url} did not respond (${(error as Error).message}), so the hub token cannot be checked; try again when the hub is up` };
     }
     if (response.status === 401 || response.status === 403) {
       return { ok: false, reason: 'JupyterHub rejected the token: it is unknown, expired or revoked' };
@@ -67,7 +67,7 @@ export class JupyterHubTokens {
 function parseHubUser(body: unknown): HubUser | null {
   if (typeof body !== 'object' || body === null) return null;
   const model = body as { kind?: unknown; name?: unknown; admin?: unknown; groups?: unknown };
-  // A service token also answers GET /user, with kind "service"; only users may act on jobs.
+  // GET /user also accepts a service token and returns kind "service". Only users may act on jobs.
   if (model.kind !== undefined && model.kind !== 'user') return null;
   if (typeof model.name !== 'string' || model.name === '') return null;
   const groups = Array.isArray(model.groups) ? model.groups.filter((group): group is string => typeof group === 'string') : [];

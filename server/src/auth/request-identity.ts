@@ -8,7 +8,7 @@ export function setRequestIdentity(request: Request, identity: Identity): void {
   identities.set(request, identity);
 }
 
-/** The identity the authentication middleware stored, or undefined on the open routes. */
+/** Returns the identity the authentication middleware stored, or undefined on the open routes. */
 export function findRequestIdentity(request: Request): Identity | undefined {
   return identities.get(request);
 }

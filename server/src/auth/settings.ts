@@ -15,7 +15,7 @@ export interface JupyterHubSettings {
   cacheTtlMs: number;
 }
 
-/** How the API authenticates callers and which users exist from the start. */
+/** Authentication settings of the API, and the users that exist from the start. */
 export interface AuthSettings {
   secret: SharedSecretSource;
   /** How far a signed assertion's timestamp may be from the scheduler's clock, in seconds. */
@@ -32,7 +32,7 @@ export interface AuthSettings {
 export const DEFAULT_SIGNATURE_MAX_AGE_S = 120;
 export const DEFAULT_HUB_CACHE_TTL_S = 30;
 
-/** Reads the authentication settings from the environment; `dataDir` holds the default secret file. */
+/** Reads the authentication settings from the environment. `dataDir` contains the default secret file. */
 export function loadAuthSettings(env: NodeJS.ProcessEnv, dataDir: string): AuthSettings {
   const defaultTeam = env['DOFC_DEFAULT_TEAM'];
   if (defaultTeam !== undefined && defaultTeam !== '' && !TEAM_NAME_PATTERN.test(defaultTeam)) {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { redactInLogs } from '../logger.js';
 
-/** Where the shared secret comes from: a value, or a file that contains it. */
+/** The source of the shared secret: a value, or a file that contains it. */
 export type SharedSecretSource =
   | { kind: 'value'; value: string }
   | { kind: 'file'; file: string; createIfMissing: boolean };

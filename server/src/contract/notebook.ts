@@ -61,8 +61,8 @@ function isCodeCell(cell: unknown): boolean {
 }
 
 /**
- * The parser's message quotes the start of the text, which may hold control characters or line
- * breaks; they are shown escaped so that the error stays one readable line.
+ * Escapes control characters and line breaks. The parser's message quotes the start of the text,
+ * so without this a NUL or a newline would reach the error message.
  */
 function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -14,7 +14,7 @@ export interface AttemptLaunch {
   allocation?: AttemptAllocation;
 }
 
-/** Why an attempt failed, as the runner classified it (dofc/runner/failures.py). */
+/** The class of an attempt's failure, as the runner determined it (dofc/runner/failures.py). */
 export type FailureClass = 'user_code' | 'out_of_memory' | 'executor_lost' | 'infrastructure' | 'timeout' | 'preempted';
 
 /** A job's resource ceiling and pool, as its JobSpec states them. */

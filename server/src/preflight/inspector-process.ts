@@ -89,7 +89,7 @@ export async function runInspector(
   }
 }
 
-/** A signal ended the inspector, and it was not our own timeout kill. */
+/** Returns whether a signal from outside ended the inspector, as opposed to our own timeout kill. */
 function stoppedFromOutside(error: unknown): boolean {
   const failure = error as { killed?: boolean; signal?: NodeJS.Signals | null };
   return failure.killed !== true && typeof failure.signal === 'string';

@@ -60,7 +60,7 @@ export async function planStart(
   };
 }
 
-/** The analysed job as the scheduler would queue it: in the pool of the label verdict, submitted now. */
+/** Builds the analysed job as the scheduler would queue it: in the pool of the label verdict, submitted now. */
 function hypotheticalJob(submission: ParsedSubmission, analysis: PreflightAnalysis, now: number): PolicyJob {
   return {
     id: HYPOTHETICAL_JOB_ID,

@@ -16,7 +16,7 @@ const HUB_MISSING = `${JUPYTERHUB} is missing; install it with ".venv/bin/pip in
 const CACHE_TTL_MS = 300;
 
 /**
- * A hub configuration with DOFC registered as a service. The hub runs without its HTTP proxy,
+ * Returns a hub configuration with DOFC registered as a service. The hub runs without its HTTP proxy,
  * because these tests call the hub's REST API on the hub's own port and spawn no notebook
  * servers. The no-op proxy class only keeps the hub from starting configurable-http-proxy.
  */

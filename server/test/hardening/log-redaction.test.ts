@@ -5,7 +5,7 @@ const TOKEN = 'dofc_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6';
 const SHARED_SECRET = '4f1c2b7e9a0d3c5b8e6f1a2d4c7b9e0f';
 const SIGNATURE = 'sha256=9d2f0a1b3c4e5f60718293a4b5c6d7e8';
 
-/** A logger whose output lines are kept in memory. */
+/** Creates a logger that keeps its output lines in memory. */
 function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => lines.push(line) });

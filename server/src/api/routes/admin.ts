@@ -218,7 +218,7 @@ export function adminRouter(services: ApiServices): Router {
   return router;
 }
 
-/** The critical lane's maximum run time from the stored settings, or the default when they are invalid. */
+/** Returns the critical lane's maximum run time from the stored settings, or the default when they are invalid. */
 function criticalMaxRuntimeS(stored: StoredPolicySettings): number {
   try {
     return validatePolicyConfig(stored.settings).critical.maxRuntimeS;

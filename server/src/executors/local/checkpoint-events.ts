@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CheckpointEvent } from '../executor.js';
 import { ATTEMPT_FILES } from './attempt-files.js';
 
-/** The checkpoint folder of a job, shared by all its attempts so a later attempt loads what an earlier one saved. */
+/** Returns the checkpoint folder of a job. All its attempts share it, so a later attempt loads what an earlier one saved. */
 export function checkpointDir(jobsDir: string, jobId: number): string {
   return path.join(jobsDir, String(jobId), 'checkpoints');
 }

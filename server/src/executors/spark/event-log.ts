@@ -109,9 +109,9 @@ export async function readEventLogWork(location: string): Promise<SparkWork | nu
 }
 
 /**
- * One entry per stage, its attempts merged. A stage that Spark runs again (after a lost
- * executor, say) gets an attempt for the missing partitions only, so the first attempt's task
- * count is the stage's size, and the partitions done are the successes of all its attempts.
+ * Merges the attempts of each stage into one entry. A stage that Spark runs again, after a lost
+ * executor for example, gets an attempt for the missing partitions only. So the stage's size is
+ * its largest attempt, and the partitions done are the successes of all its attempts.
  */
 function mergeStageAttempts(attempts: Map<string, StageCounts>): StageCounts[] {
   const byStage = new Map<string, StageCounts>();
