@@ -1,4 +1,4 @@
-"""Command line: `python -m dofc.inspector FILE [--json] [--allowed-root DIR ...]`.
+"""Command line: `python -m dofc.inspector FILE [--json] [--allowed-root DIR ...]`, or `--serve`.
 
 Prints a summary of what the notebook or script reads, writes and risks, or the report as JSON.
 Exits 0 after an inspection (whatever the flags), and 2 when the file is missing or is not a
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .inspect import DEFAULT_LONG_SLEEP_SECONDS, inspect_path
 from .report import InspectionError
+from .serve import serve
 from .summary import render_summary
 
 EXIT_UNREADABLE = 2
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m dofc.inspector",
         description="Inspect a Jupyter notebook (.ipynb) or Python script (.py) without running it.",
     )
-    parser.add_argument("file", type=Path, help="the .ipynb or .py file to inspect")
+    parser.add_argument("file", type=Path, nargs="?", help="the .ipynb or .py file to inspect")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
     parser.add_argument(
         "--allowed-root",
@@ -43,7 +44,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help=f"the shortest time.sleep() flagged as long, in seconds (default {DEFAULT_LONG_SLEEP_SECONDS:g})",
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="read requests as JSON lines on stdin and write one report per line to stdout, until the input ends",
+    )
     arguments = parser.parse_args(argv)
+
+    if arguments.serve:
+        serve(sys.stdin, sys.stdout)
+        return 0
+    if arguments.file is None:
+        parser.error("give the .ipynb or .py file to inspect, or --serve")
 
     try:
         report = inspect_path(arguments.file, arguments.allowed_root, long_sleep_seconds=arguments.long_sleep)

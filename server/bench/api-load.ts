@@ -1,7 +1,10 @@
 // Drives the HTTP API on loopback with autocannon: job submissions and status reads at a fixed
 // overall rate against a scheduler backed by PostgreSQL, and prints p50, p99 and errors.
 // Run: cd server && npx tsx bench/api-load.ts --postgres postgres://USER:PASSWORD@127.0.0.1:5432/postgres
-//      [--rate 500] [--seconds 60] [--connections 50] [--mix submit-and-status|status] [--cpu-profile DIR]
+//      [--rate 500] [--seconds 60] [--warmup 10] [--connections 50] [--mix submit-and-status|status]
+//      [--api-only] [--cpu-profile DIR]
+// --api-only holds the scheduler lock from another connection, so the server is a follower
+// replica that serves the API while no scheduling cycle or pre-flight runs in it.
 // The URL's user must be allowed to create databases: the benchmark works in a fresh one and drops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import knexFactory from 'knex';
+import { SCHEDULER_LOCK_KEY } from '../src/scheduler/leader.js';
 import { signedAssertionHeaders } from '../src/auth/signed-assertion.js';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
   const adminUrl = option('postgres', undefined);
   const rate = Number(option('rate', '500'));
   const seconds = Number(option('seconds', '60'));
+  const warmupSeconds = Number(option('warmup', '10'));
   const connections = Number(option('connections', '50'));
   const mix = option('mix', 'submit-and-status');
   if (mix !== 'submit-and-status' && mix !== 'status') throw new Error(`--mix ${mix} is invalid; use submit-and-status or status`);
@@ -91,6 +96,11 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const profileIndex = process.argv.indexOf('--cpu-profile');
   const profileDir = profileIndex > 0 ? path.resolve(option('cpu-profile', undefined)) : null;
+  let lockHolder: knexFactory.Knex | null = null;
+  if (process.argv.includes('--api-only')) {
+    lockHolder = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 1 } });
+    await lockHolder.raw('SELECT pg_advisory_lock(?::bigint)', [SCHEDULER_LOCK_KEY]);
+  }
   const scheduler = await startScheduler(url.toString(), secret, port, profileDir);
 
   try {
@@ -107,10 +117,9 @@ async function main(): Promise<void> {
     if (seed.status !== 201) throw new Error(`the first submission returned ${seed.status}: ${await seed.text()}`);
     const seedId = ((await seed.json()) as { job_id: number }).job_id;
 
-    const result = await autocannon({
+    const load: autocannon.Options = {
       url: base,
       connections,
-      duration: seconds,
       overallRate: rate,
       headers: authorization,
       // Each connection alternates a submission and a status read, or only reads status.
@@ -121,13 +130,18 @@ async function main(): Promise<void> {
               { method: 'POST', path: '/jobs', body },
               { method: 'GET', path: `/jobs/${seedId}` },
             ],
-    });
+    };
+    // A warm-up at the same rate lets V8 compile the hot paths and the pools open their
+    // connections and processes, so the measured run shows the steady state.
+    if (warmupSeconds > 0) await autocannon({ ...load, duration: warmupSeconds });
+    const result = await autocannon({ ...load, duration: seconds });
 
     const summary = {
       store: 'postgres',
       mix,
       target_rate_per_s: rate,
       seconds,
+      warmup_seconds: warmupSeconds,
       connections,
       requests: result.requests.total,
       achieved_rate_per_s: Math.round(result.requests.average),
@@ -140,6 +154,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(summary));
   } finally {
+    await lockHolder?.destroy();
     scheduler.kill('SIGTERM');
     await new Promise((resolve) => scheduler.once('exit', resolve));
     await withAdminConnection(adminUrl, (db) => db.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../src/config.js';
 import { codeFingerprint } from '../src/preflight/fingerprint.js';
-import { runInspector } from '../src/preflight/inspector-process.js';
+import { runInspector } from '../src/preflight/inspector-pool.js';
 import { estimateRuntime, type PastRun, type RuntimeEstimate } from '../src/preflight/runtime-estimate.js';
 import { combineWithSample, historyThroughModel } from '../src/preflight/sample-estimate.js';
 import { planSampleRuns } from '../src/preflight/sample-plan.js';

@@ -118,3 +118,33 @@ def test_module_entry_point(shared_data: Callable[[str], Path]) -> None:
     report = json.loads(completed.stdout)
     assert report["uses_spark"] is True
     assert "single_partition_write" in {flag["id"] for flag in report["flags"]}
+
+
+def test_serve_answers_each_line_in_order() -> None:
+    requests = [
+        {"id": 1, "kind": "script", "text": "import pandas as pd\npd.read_csv('trips.csv').collect()"},
+        {"id": 2, "kind": "notebook", "text": '{"cells": ['},
+        {"id": 3, "kind": "excel", "text": ""},
+        {"id": 4, "kind": "script", "text": "x = " + "-" * 100_000 + "1"},
+        {"id": 5, "kind": "script", "text": "spark.read.parquet('events/')"},
+    ]
+    stdin = "\n".join(json.dumps(request) for request in requests) + "\nnot json\n"
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "dofc.inspector", "--serve"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=True,
+    )
+
+    responses = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [response["id"] for response in responses] == [1, 2, 3, 4, 5, None]
+    assert [ref["location"] for ref in responses[0]["report"]["inputs"]] == ["trips.csv"]
+    assert "not a Jupyter notebook" in responses[1]["error"]
+    assert "kind 'notebook' or 'script'" in responses[2]["error"]
+    assert "report" in responses[3], "a source too deep to parse is reported, not fatal"
+    assert responses[4]["report"]["uses_spark"] is True
+    assert responses[5]["error"].startswith("the request is not JSON")

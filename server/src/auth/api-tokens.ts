@@ -71,12 +71,23 @@ export async function revokeToken(db: Knex, owner: string, id: number): Promise<
   return deleted.length > 0;
 }
 
-/** Outcome of looking a presented token up. */
-export type TokenCheck = { ok: true; owner: string } | { ok: false; reason: string };
+/**
+ * Outcome of looking a presented token up. `user` is the owner's stored role and team, read in
+ * the same query, or null when the owner has no user row yet.
+ */
+export type TokenCheck =
+  | { ok: true; owner: string; user: { role: string; team: string | null } | null }
+  | { ok: false; reason: string };
 
-/** Finds the token's owner by its hash, rejects an expired token and records the use. */
+/** Finds the token's owner by its hash, with the owner's user row, rejects an expired token and records the use. */
 export async function checkToken(db: Knex, token: string, now: Date): Promise<TokenCheck> {
-  const row = await db<ApiTokenRow>('api_tokens').where({ token_hash: hashToken(token) }).first();
+  // One query for both rows, because every request with a token needs them.
+  const row = (await db<ApiTokenRow>('api_tokens')
+    .leftJoin('users', 'users.name', 'api_tokens.owner')
+    .where({ 'api_tokens.token_hash': hashToken(token) })
+    .first('api_tokens.*', 'users.name as user_name', 'users.role as user_role', 'users.team as user_team')) as
+    | (ApiTokenRow & { user_name: string | null; user_role: string | null; user_team: string | null })
+    | undefined;
   if (row === undefined) return { ok: false, reason: 'the API token is unknown or was revoked' };
   if (row.expires_at !== null && new Date(row.expires_at).getTime() <= now.getTime()) {
     return { ok: false, reason: `the API token "${row.name}" expired at ${new Date(row.expires_at).toISOString()}` };
@@ -87,5 +98,6 @@ export async function checkToken(db: Knex, token: string, now: Date): Promise<To
   if (now.getTime() - lastUsed >= LAST_USED_RESOLUTION_MS) {
     await db<ApiTokenRow>('api_tokens').where({ id: row.id }).update({ last_used_at: now });
   }
-  return { ok: true, owner: row.owner };
+  const user = row.user_name === null || row.user_role === null ? null : { role: row.user_role, team: row.user_team };
+  return { ok: true, owner: row.owner, user };
 }

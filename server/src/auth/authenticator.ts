@@ -5,7 +5,7 @@ import { TEAM_NAME_PATTERN, toUserName, USER_NAME_PATTERN, type Identity } from 
 import { JupyterHubTokens, type HubUser } from './jupyterhub.js';
 import type { AuthSettings } from './settings.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, USER_HEADER, verifyAssertion, type SignedAssertionHeaders } from './signed-assertion.js';
-import { identityOf } from './users.js';
+import { identityFromRow, identityOf } from './users.js';
 
 /** The parts of an HTTP request that carry credentials. */
 export interface CredentialRequest {
@@ -53,6 +53,7 @@ export class Authenticator {
     if (token.startsWith(TOKEN_PREFIX)) {
       const check = await checkToken(this.db, token, this.now());
       if (!check.ok) throw this.rejection(check.reason);
+      if (check.user !== null) return identityFromRow(check.owner, check.user);
       return identityOf(this.db, check.owner, this.settings.defaultTeam, this.now());
     }
 

@@ -9,6 +9,8 @@ import { ForbiddenError, UnauthenticatedError } from './errors.js';
 import type { Identity } from './identity.js';
 import { mayActOn, notYoursMessage, submissionTeam } from './job-access.js';
 import { setRequestIdentity } from './request-identity.js';
+import { setRequestJob } from './request-job.js';
+import type { JobRow } from '../store/job-rows.js';
 
 /**
  * Authenticates every request whose route is not public and applies the route's rule from
@@ -62,27 +64,31 @@ async function enforce(db: Knex, matched: MatchedAccess | null, identity: Identi
       }
       return;
     case 'job':
-      await enforceOwnership(db, 'jobs', params['id'], identity, (id) => `Job ${id}`);
+      await enforceOwnership(db, 'jobs', params['id'], identity, (id) => `Job ${id}`, request);
       return;
     case 'recurring':
-      await enforceOwnership(db, 'recurring_jobs', params['id'], identity, (id) => `Recurring job ${id}`);
+      await enforceOwnership(db, 'recurring_jobs', params['id'], identity, (id) => `Recurring job ${id}`, request);
       return;
   }
 }
 
-async function enforceOwnership(db: Knex, table: 'jobs' | 'recurring_jobs', rawId: string | undefined, identity: Identity, describe: (id: number) => string): Promise<void> {
+async function enforceOwnership(db: Knex, table: 'jobs' | 'recurring_jobs', rawId: string | undefined, identity: Identity, describe: (id: number) => string, request: Request): Promise<void> {
   const id = Number(rawId);
   if (!Number.isSafeInteger(id) || id <= 0 || id > MAX_ROW_ID) return;
 
-  const row = await ownerAndTeam(db, table, id);
+  const row = await ownerAndTeam(db, table, id, request);
   if (row === undefined) return;
   if (!mayActOn(identity, row.owner, row.team)) {
     throw new ForbiddenError('forbidden', notYoursMessage(describe(id), row.owner, row.team, identity));
   }
 }
 
-async function ownerAndTeam(db: Knex, table: 'jobs' | 'recurring_jobs', id: number): Promise<{ owner: string; team: string } | undefined> {
-  if (table === 'jobs') return db('jobs').where({ id }).first('owner', 'team');
+async function ownerAndTeam(db: Knex, table: 'jobs' | 'recurring_jobs', id: number, request: Request): Promise<{ owner: string; team: string } | undefined> {
+  if (table === 'jobs') {
+    const job = await db<JobRow>('jobs').where({ id }).first();
+    if (job !== undefined) setRequestJob(request, job);
+    return job;
+  }
   const row = (await db('recurring_jobs').where({ id }).first('owner', 'submission')) as { owner: string; submission: unknown } | undefined;
   return row === undefined ? undefined : { owner: row.owner, team: submissionTeam(row.submission) };
 }

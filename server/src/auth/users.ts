@@ -18,8 +18,7 @@ export interface UserView {
 }
 
 export function toUserView(row: UserRow): UserView {
-  // The CHECK constraint of the users table keeps role within ROLES.
-  return { user: row.name, role: isRole(row.role) ? row.role : 'user', team: row.team };
+  return identityFromRow(row.name, row);
 }
 
 export async function findUser(db: Knex, name: string): Promise<UserRow | undefined> {
@@ -37,8 +36,13 @@ export async function identityOf(db: Knex, name: string, team: string | null, no
     row = await findUser(db, name);
   }
   if (row === undefined) throw new Error(`user ${name} could not be created`);
-  const view = toUserView(row);
-  return { user: view.user, role: view.role, team: view.team };
+  return identityFromRow(row.name, row);
+}
+
+/** The identity of a stored user, from the role and team of its row. */
+export function identityFromRow(name: string, row: { role: string; team: string | null }): Identity {
+  // The CHECK constraint of the users table keeps role within ROLES.
+  return { user: name, role: isRole(row.role) ? row.role : 'user', team: row.team };
 }
 
 /** Sets the role and team of a user, creating the user if needed, and returns the stored row. */

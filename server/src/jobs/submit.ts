@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { demandOf, type JobSpec } from '../contract/job-spec.js';
 import { clampExecutors, executorCeilingFor } from '../policy/caps.js';
-import { validatePolicyConfig } from '../policy/config.js';
+import { validatePolicyConfig, type DofcPolicyConfig } from '../policy/config.js';
 import type { Resources } from '../policy/types.js';
 import type { Reason } from '../contract/job-view.js';
-import { loadPolicySettings } from '../store/policy-settings.js';
+import { loadPolicySettings, type StoredPolicySettings } from '../store/policy-settings.js';
 import type { JobRow } from '../store/job-rows.js';
 import { RejectedError } from './errors.js';
+import { insertSubmittedJob } from './insert-job.js';
 import { validateSubmission, type ParsedSubmission } from './validate-submission.js';
 
 export interface SubmitOptions {
@@ -25,7 +26,7 @@ export interface SubmitResult {
 
 /**
  * Validate a submission, snapshot its source and store the job as `submitted`, all in one
- * transaction. A repeated Idempotency-Key with the same body returns the first job.
+ * statement. A repeated Idempotency-Key with the same body returns the first job.
  */
 export async function submitJob(
   db: Knex,
@@ -44,9 +45,7 @@ export async function submitJob(
   }
 
   try {
-    const job = await db.transaction((trx) =>
-      insertJob(trx, submission, content, pool, options, requestHash, clampReason),
-    );
+    const job = await insertJob(db, submission, content, pool, options, requestHash, clampReason);
     return { job, replayed: false };
   } catch (error) {
     // Two requests with one key raced; the loser returns the winner's job.
@@ -59,6 +58,28 @@ export async function submitJob(
 }
 
 /**
+ * The last stored settings seen and their validated form. Validation checks the time zone
+ * through Intl, which costs more than the rest of a submission's own work, and the settings
+ * change rarely, so it runs again only when they do.
+ */
+let lastConfig: { key: string; config: DofcPolicyConfig } | null = null;
+
+function configOf(stored: StoredPolicySettings): DofcPolicyConfig {
+  const key = JSON.stringify(stored.settings);
+  if (lastConfig !== null && lastConfig.key === key) return lastConfig.config;
+
+  let config: DofcPolicyConfig;
+  try {
+    config = validatePolicyConfig(stored.settings);
+  } catch {
+    // The scheduler logs invalid stored settings; submissions fall back to the defaults meanwhile.
+    config = validatePolicyConfig();
+  }
+  lastConfig = { key, config };
+  return config;
+}
+
+/**
  * Fit the job under its owner's or team's executor ceiling from the admin's policy settings.
  * A job that requests more gets as many whole executors as fit, and one whose single executor is
  * over the ceiling is rejected with 422.
@@ -67,14 +88,7 @@ async function applyExecutorCeiling(
   db: Knex,
   submission: ParsedSubmission,
 ): Promise<{ submission: ParsedSubmission; clampReason: Reason | null }> {
-  const stored = await loadPolicySettings(db);
-  let config;
-  try {
-    config = validatePolicyConfig(stored.settings);
-  } catch {
-    // The scheduler logs invalid stored settings; submissions fall back to the defaults meanwhile.
-    config = validatePolicyConfig();
-  }
+  const config = configOf(await loadPolicySettings(db));
   const ceiling = executorCeilingFor(submission.owner, submission.team, config);
   const clamp = clampExecutors(
     {
@@ -109,8 +123,9 @@ async function findByIdempotencyKey(
   return earlier;
 }
 
+/** Stores the job as `submitted` with its source snapshot and its first event. */
 async function insertJob(
-  trx: Knex.Transaction,
+  db: Knex,
   submission: ParsedSubmission,
   content: string,
   pool: JobSpec['pool'],
@@ -120,66 +135,39 @@ async function insertJob(
 ): Promise<JobRow> {
   const demand = demandOf(submission);
   const { content: _inline, ...sourceWithoutContent } = submission.source;
-  const [inserted] = await trx<JobRow>('jobs')
-    .insert({
-      name:
-        submission.name ??
-        (submission.source.path !== undefined ? path.basename(submission.source.path) : null),
+  const spec: Omit<JobSpec, 'job_id'> = { ...submission, pool, source: { ...sourceWithoutContent } };
+
+  return insertSubmittedJob(db, {
+    job: {
+      name: submission.name ?? (submission.source.path !== undefined ? path.basename(submission.source.path) : null),
       owner: submission.owner,
       team: submission.team,
       label: submission.label,
       priority: submission.priority,
       pool,
-      state: 'submitted',
       cores: demand.cores,
       mem_gb: demand.memGb,
       not_before: submission.not_before === undefined ? null : new Date(submission.not_before),
       idempotency_key: options.idempotencyKey ?? null,
       request_hash: requestHash,
       submitted_at: options.now,
-      updated_at: options.now,
-      spec: JSON.stringify({}) as unknown as JobSpec,
-    })
-    .returning('*');
-  const row = inserted as JobRow;
-
-  const spec: JobSpec = {
-    ...submission,
-    job_id: row.id,
-    pool,
-    source: {
-      ...sourceWithoutContent,
+      spec,
     },
-  };
-  const [withSpec] = await trx<JobRow>('jobs')
-    .where({ id: row.id })
-    .update({ spec: JSON.stringify(spec) as unknown as JobSpec })
-    .returning('*');
-
-  await trx('job_sources').insert({
-    job_id: row.id,
-    kind: submission.source.kind,
-    path: submission.source.path ?? null,
-    content,
-    setup_cells:
-      submission.source.setup_cells === undefined
-        ? null
-        : JSON.stringify(submission.source.setup_cells),
+    source: {
+      kind: submission.source.kind,
+      path: submission.source.path ?? null,
+      content,
+      setup_cells: submission.source.setup_cells ?? null,
+    },
+    event: {
+      at: options.now,
+      message: `Submitted by ${submission.owner} to the ${pool} pool.${clampReason === null ? '' : ` ${clampReason.message}`}`,
+      data: {
+        content_sha256: createHash('sha256').update(content).digest('hex'),
+        ...(clampReason === null ? {} : { executors_clamped: clampReason }),
+      },
+    },
   });
-  await trx('job_events').insert({
-    job_id: row.id,
-    at: options.now,
-    type: 'state',
-    from_state: null,
-    to_state: 'submitted',
-    code: 'submitted',
-    message: `Submitted by ${submission.owner} to the ${pool} pool.${clampReason === null ? '' : ` ${clampReason.message}`}`,
-    data: JSON.stringify({
-      content_sha256: createHash('sha256').update(content).digest('hex'),
-      ...(clampReason === null ? {} : { executors_clamped: clampReason }),
-    }),
-  });
-  return withSpec as JobRow;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import type { Label, PoolName } from '../contract/job-spec.js';
 import type { Reason } from '../contract/job-view.js';
-import type { InspectedFlag } from './inspector-process.js';
+import type { InspectedFlag } from './inspector-report.js';
 import type { MeasuredInput } from './input-measure.js';
 import type { RuntimeEstimate } from './runtime-estimate.js';
 import type { SampleSummary } from './sample-runs.js';

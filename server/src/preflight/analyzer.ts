@@ -6,7 +6,7 @@ import type { JobRow } from '../store/job-rows.js';
 import type { PreflightAnalysis } from './analysis.js';
 import { codeFingerprint } from './fingerprint.js';
 import { measureInput, unmeasuredInput, type MeasuredInput } from './input-measure.js';
-import { runInspector } from './inspector-process.js';
+import { runInspector } from './inspector-pool.js';
 import type { PreflightSettings } from './settings.js';
 import { loadRunHistory, loadSampleRatios } from './run-history.js';
 import { estimateRuntime, type PastRun, type RuntimeEstimate } from './runtime-estimate.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { InspectionReport } from './inspector-process.js';
+import type { InspectionReport } from './inspector-report.js';
 import type { SamplePlan } from './sample-run.js';
 import type { SampleSettings } from './sample-settings.js';
 

@@ -23,7 +23,7 @@ import type { Logger } from '../logger.js';
 import { executorCeilingFor } from '../policy/caps.js';
 import type { Decision, Resources } from '../policy/types.js';
 import type { DofcPolicy } from '../policy/dofc.js';
-import { InspectorError } from '../preflight/inspector-process.js';
+import { InspectorError } from '../preflight/inspector-report.js';
 import type { PreflightAnalyzer } from '../preflight/preflight.js';
 import { recordLiveEta } from '../preflight/live-eta.js';
 import { afterSampleRuns } from '../preflight/sample-capacity.js';
@@ -67,6 +67,9 @@ const LOG_TAIL_BYTES = 16 * 1024;
 
 type ActiveAttempt = { job: JobRow; attempt: AttemptRow };
 
+/** Longest pause before a cycle that a wake during the previous cycle asked for. */
+const MAX_REST_MS = 1_000;
+
 /** Pre-flight analyses run at once in one cycle. */
 const PREFLIGHT_CONCURRENCY = 4;
 
@@ -90,6 +93,8 @@ export class Scheduler {
   private readonly checkpoints = new CheckpointTimeline();
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
+  /** The pause before a folded cycle (see wake). */
+  private restTimer: NodeJS.Timeout | null = null;
   private again = false;
   private cycle = 0;
   /** Attempts this process has sent a stop signal to (see requestStopIfDue). */
@@ -120,13 +125,18 @@ export class Scheduler {
     this.wake();
   }
 
-  /** Run a cycle soon; calls during a cycle fold into one more cycle after it. */
+  /**
+   * Run a cycle soon; calls during a cycle fold into one more cycle after it. That next cycle
+   * waits as long as the last one took, so a stream of submissions, each of which wakes the
+   * scheduler, leaves at least half of the event loop to the API.
+   */
   wake(): void {
     if (this.stopped) return;
-    if (this.inFlight !== null) {
+    if (this.inFlight !== null || this.restTimer !== null) {
       this.again = true;
       return;
     }
+    const started = performance.now();
     this.inFlight = this.runCycle()
       .catch((error: unknown) =>
         this.log.error(
@@ -136,10 +146,13 @@ export class Scheduler {
       )
       .finally(() => {
         this.inFlight = null;
-        if (this.again) {
-          this.again = false;
+        if (!this.again) return;
+        this.again = false;
+        const restMs = Math.min(MAX_REST_MS, performance.now() - started);
+        this.restTimer = setTimeout(() => {
+          this.restTimer = null;
           this.wake();
-        }
+        }, restMs);
       });
   }
 
@@ -148,6 +161,8 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.restTimer !== null) clearTimeout(this.restTimer);
+    this.restTimer = null;
     await this.inFlight;
   }
 
@@ -198,12 +213,18 @@ export class Scheduler {
   private async preflightOne(row: JobRow): Promise<void> {
     const log = this.log.child({ jobId: row.id, pool: row.pool });
     try {
-      if (row.state === 'submitted')
-        await this.db.transaction((trx) => beginPreflight(trx, row.id, this.now()));
+      const startedAt = this.now();
       const result = await this.options.analyzer.analyze(row);
-      // Sample runs are still going, so the job stays in pre-flight until a later cycle collects them.
-      if (result === null) return;
+      if (result === null) {
+        // Sample runs are still going, so the job waits in pre-flight until a later cycle collects them.
+        if (row.state === 'submitted') await this.db.transaction((trx) => beginPreflight(trx, row.id, startedAt));
+        return;
+      }
+      // The move to pre-flight is stored with the result, in one transaction, because under a
+      // burst of submissions every round trip to the database counts. A crash before it leaves the
+      // job submitted, and the next cycle analyses it again.
       await this.db.transaction(async (trx) => {
+        if (row.state === 'submitted') await beginPreflight(trx, row.id, startedAt);
         await this.options.analyzer.record?.(trx, row, result, this.now());
         return enqueue(
           trx,

@@ -10,6 +10,7 @@ import { toJobView, type AttemptRow, type JobRow } from '../../store/job-rows.js
 import { requestActor, requestIdentity } from '../actor.js';
 import { withCallerAsOwner } from '../../auth/caller-submission.js';
 import { ForbiddenError } from '../../auth/errors.js';
+import { findRequestJob } from '../../auth/request-job.js';
 import { mayFilterByOwner, whereVisibleTo } from '../../auth/job-access.js';
 import type { ApiServices } from '../services.js';
 import { streamJobLogs } from './job-logs.js';
@@ -59,7 +60,8 @@ export function jobsRouter(services: ApiServices): Router {
   });
 
   router.get('/:id', async (request, response) => {
-    response.json(toJobView(await findJob(services, request.params['id'])));
+    const id = parseJobId(request.params['id']);
+    response.json(toJobView(findRequestJob(request, id) ?? (await findJob(services, request.params['id']))));
   });
 
   router.post('/:id/cancel', async (request, response) => {
