@@ -33,13 +33,21 @@ export class ApprovalsSection {
       ...jobs.map((job) => {
         const item = element('li', 'dofc-Admin-approval');
         item.dataset['jobId'] = String(job.job_id);
-        // NOTE: the job view does not say whether a job is approved already; approving again only renews it.
-        const approve = element('button', 'jp-mod-styled dofc-Admin-approve', this.trans.__('Approve critical lane'));
-        approve.addEventListener('click', () => void this.approve(job.job_id));
-        item.append(
-          element('span', '', this.trans.__('#%1 %2 by %3, queued since %4', job.job_id, job.name ?? '', job.owner, formatClock(new Date(job.submitted_at)))),
-          approve,
+        const approval = job.critical_approval;
+        // Approving an approved job again renews the approval, so the button stays with another name.
+        const approve = element(
+          'button',
+          'jp-mod-styled dofc-Admin-approve',
+          approval === null ? this.trans.__('Approve critical lane') : this.trans.__('Renew approval'),
         );
+        approve.addEventListener('click', () => void this.approve(job.job_id));
+        const summary = this.trans.__('#%1 %2 by %3, queued since %4', job.job_id, job.name ?? '', job.owner, formatClock(new Date(job.submitted_at)));
+        const state =
+          approval === null
+            ? this.trans.__('not approved')
+            : this.trans.__('approved by %1 at %2', approval.by, formatClock(new Date(approval.at)));
+        item.dataset['approved'] = String(approval !== null);
+        item.append(element('span', '', summary), element('span', 'dofc-Admin-approvalState', state), approve);
         return item;
       }),
     );

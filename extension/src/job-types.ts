@@ -52,6 +52,8 @@ export interface JobView {
   started_at: string | null;
   finished_at: string | null;
   has_output: boolean;
+  /** Who approved a P0 job for the critical lane and when; null when it is not approved. */
+  critical_approval: { by: string; at: string } | null;
   spec: Record<string, unknown>;
 }
 

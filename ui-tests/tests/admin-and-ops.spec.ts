@@ -153,6 +153,30 @@ test('admin edits cap and books reservation', async () => {
   await expect(admin.locator('[data-table="ceiling-users"]')).toHaveScreenshot('admin-ceilings.png');
 });
 
+test('admin approves a critical job', async () => {
+  const admin = lab.page.locator('.dofc-Admin');
+  await expect(admin).toHaveAttribute('data-loaded', 'true');
+  // The job waits for a start far ahead, so it stays queued while the list shows it.
+  const job = await lab.apiJson<JobBody>('jobs', {
+    method: 'POST',
+    data: { label: 'H', priority: 'P0', not_before: '2099-01-01T00:00:00Z', source: { kind: 'cell', content: 'print("incident fix")' } },
+  });
+  await expect.poll(async () => (await lab.apiJson<JobBody>(`jobs/${job.job_id}`)).state, { timeout: 30_000 }).toBe('queued');
+
+  await admin.locator('.dofc-Admin-reload').click();
+  const item = admin.locator(`.dofc-Admin-approval[data-job-id="${job.job_id}"]`);
+  await expect(item).toHaveAttribute('data-approved', 'false');
+  await item.locator('.dofc-Admin-approve').click();
+
+  await expect(item).toHaveAttribute('data-approved', 'true');
+  await expect(item.locator('.dofc-Admin-approvalState')).toContainText('approved by');
+  await expect(item.locator('.dofc-Admin-approve')).toHaveText('Renew approval');
+  const approved = await lab.apiJson<{ critical_approval: { by: string } | null }>(`jobs/${job.job_id}`);
+  expect(approved.critical_approval?.by).toBe((await lab.apiJson<{ user: string }>('me')).user);
+
+  await lab.apiJson(`jobs/${job.job_id}/cancel`, { method: 'POST', data: {} });
+});
+
 test('non-admin sees no admin page', async ({ browser }) => {
   // Every browser session of a token-protected Jupyter server acts as the user running the
   // server, so the test makes that user a plain user for a fresh page and restores the role after.

@@ -86,6 +86,8 @@ export function toJobView(row: JobRow): JobView {
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),
     has_output: row.state === 'succeeded' || row.state === 'failed',
+    critical_approval:
+      row.critical_approved_at === null ? null : { by: row.critical_approved_by ?? 'unknown', at: iso(row.critical_approved_at) as string },
     spec: row.spec as unknown as Record<string, unknown>,
   };
 }

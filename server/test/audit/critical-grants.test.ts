@@ -133,6 +133,17 @@ describe(`critical-lane grants on ${storeKindUnderTest()}`, () => {
     expect(((await response.json()) as { field: string }).field).toBe(field);
   });
 
+  it('shows the approval on the job', async () => {
+    const job = await submit('ana', { priority: 'P0' });
+    expect(job.critical_approval).toBeNull();
+
+    await apiFetch(service.url, `/admin/jobs/${job.job_id}/approve-critical`, { method: 'POST' }, 'admin');
+    const read = (await (await apiFetch(service.url, `/jobs/${job.job_id}`, {}, 'ana')).json()) as JobView;
+
+    expect(read.critical_approval?.by).toBe('admin');
+    expect(Date.parse(read.critical_approval?.at ?? '')).not.toBeNaN();
+  });
+
   it('caps an admin approval at the settings maximum', async () => {
     const job = await submit('ana', { priority: 'P0', timeout_s: 5000 });
     const response = await apiFetch(service.url, `/admin/jobs/${job.job_id}/approve-critical`, { method: 'POST' }, 'admin');
