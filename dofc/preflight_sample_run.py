@@ -8,12 +8,19 @@ the scaling model of pre-flight fits those of the sample runs.
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import resource
 import sys
 from typing import Any
 
+from .process_cpu import process_tree_cpu_seconds
 from .sampling import SAMPLE_FRACTION_ENV
+
+#: Default of spark.sql.autoBroadcastJoinThreshold in Spark 3 and 4.
+SPARK_BROADCAST_THRESHOLD_BYTES = 10 * 2**20
+PYSPARK_SUBMIT_ARGS_ENV = "PYSPARK_SUBMIT_ARGS"
 
 
 def enter_sample_mode(spec: dict[str, Any]) -> None:
@@ -24,6 +31,22 @@ def enter_sample_mode(spec: dict[str, Any]) -> None:
         os.environ.pop(SAMPLE_FRACTION_ENV, None)
         return
     os.environ[SAMPLE_FRACTION_ENV] = repr(float(fraction))
+    scale_spark_broadcast_threshold(float(fraction))
+
+
+def scale_spark_broadcast_threshold(fraction: float) -> None:
+    """Scale Spark's broadcast-join threshold by the sample fraction for sessions the kernel creates.
+
+    Spark broadcasts the smaller side of a join when it is under
+    ``spark.sql.autoBroadcastJoinThreshold`` (10 MiB by default in Spark 4), and shuffles both sides
+    otherwise. A 2% sample of a 100 MiB table is under the threshold, so without scaling a sample
+    run would broadcast a join that the real run shuffles, and its shuffle bytes would miss it.
+    pyspark passes PYSPARK_SUBMIT_ARGS to the JVM it launches. An option that the job sets
+    itself, in the environment or on the session builder, still takes precedence.
+    """
+    threshold = max(1, int(SPARK_BROADCAST_THRESHOLD_BYTES * fraction))
+    existing = os.environ.get(PYSPARK_SUBMIT_ARGS_ENV, "pyspark-shell")
+    os.environ[PYSPARK_SUBMIT_ARGS_ENV] = f"--conf spark.sql.autoBroadcastJoinThreshold={threshold} {existing}"
 
 
 def resource_usage() -> dict[str, Any]:
@@ -43,28 +66,18 @@ def resource_usage() -> dict[str, Any]:
 
 
 def kernel_cpu_seconds(kernel_process: Any) -> float | None:
-    """Return the CPU seconds the kernel process and its waited-for children have used so far.
+    """Return the CPU seconds the kernel process and its descendants have used so far.
 
     ``kernel_process`` is the kernel's ``subprocess.Popen``, or None for a kernel this runner did
     not start (a warm kernel), for which None is returned. Pre-flight's scaling model fits
-    the per-cell differences, which a busy machine disturbs far less than wall time.
-    TODO: psutil counts in 10 ms clock ticks, too coarse for a cell that spends a few
-    milliseconds on a 2% sample; /proc/PID/schedstat gives the main thread's time in ns.
+    the per-cell differences, which a busy machine disturbs far less than wall time. On Linux
+    the figure has nanosecond resolution and includes live worker processes, such as a local
+    Spark JVM or a joblib pool (see ``dofc.process_cpu``).
     """
     pid = getattr(kernel_process, "pid", None)
     if pid is None:
         return None
-    try:
-        import psutil
-
-        times = psutil.Process(pid).cpu_times()
-    except (ImportError, OSError, ValueError):
-        return None
-    except Exception as error:
-        if type(error).__module__.startswith("psutil"):
-            return None
-        raise
-    return times.user + times.system + times.children_user + times.children_system
+    return process_tree_cpu_seconds(pid)
 
 
 def cell_cpu_field(kernel_process: Any, started: float | None) -> dict[str, float]:
@@ -72,4 +85,33 @@ def cell_cpu_field(kernel_process: Any, started: float | None) -> dict[str, floa
     ended = kernel_cpu_seconds(kernel_process)
     if started is None or ended is None:
         return {}
-    return {"cpu_s": round(ended - started, 4)}
+    return {"cpu_s": round(ended - started, 6)}
+
+
+#: Expression the runner evaluates in the kernel after the last cell of a sample run.
+SPARK_SHUFFLE_EXPRESSION = "__import__('dofc.spark.shuffle_metrics', fromlist=['report']).report()"
+
+
+def sample_preamble() -> str | None:
+    """Return the kernel code that prepares a sample run's Spark measurements, or None outside a sample run."""
+    if not os.environ.get(SAMPLE_FRACTION_ENV):
+        return None
+    return "__import__('dofc.spark.shuffle_metrics', fromlist=['install']).install()"
+
+
+async def read_spark_shuffle(client: Any) -> dict[str, Any] | None:
+    """Evaluate ``SPARK_SHUFFLE_EXPRESSION`` in the kernel of an nbclient ``client`` and return its result.
+
+    Returns None when the kernel ran no Spark application, and ``{"error": ...}`` when the
+    expression failed, because the shuffle bytes are optional to pre-flight and must not fail the run.
+    """
+    msg_id = client.kc.execute(
+        "", silent=True, store_history=False, allow_stdin=False, user_expressions={"shuffle": SPARK_SHUFFLE_EXPRESSION}
+    )
+    reply = await client.async_wait_for_reply(msg_id)
+    content = reply["content"] if reply is not None else {}
+    value = content.get("user_expressions", {}).get("shuffle", {})
+    if value.get("status") != "ok":
+        return {"error": f"reading the Spark shuffle bytes in the kernel failed: {value.get('ename')}: {value.get('evalue')}"}
+    # The kernel returns the repr of the JSON string that report() built.
+    return json.loads(ast.literal_eval(value["data"]["text/plain"]))

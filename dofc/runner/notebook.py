@@ -11,7 +11,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-from dofc.preflight_sample_run import cell_cpu_field, kernel_cpu_seconds
+from dofc.preflight_sample_run import cell_cpu_field, kernel_cpu_seconds, read_spark_shuffle, sample_preamble
 from dofc.warm.attach import preamble_hook, prepare_kernel
 
 from .failures import classify_failure, classify_killed, hint_for
@@ -38,6 +38,9 @@ class ProgressClient(NotebookClient):
         self._code_indexes = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
         self.current_index: int | None = None
         self._cell_started_at = time.monotonic()
+        # A sample run reads the Spark shuffle bytes from the kernel after the last cell.
+        self.measure_spark_shuffle = False
+        self.spark_shuffle: dict[str, Any] | None = None
         self.on_cell_start = self._cell_started
         self.on_cell_executed = self._cell_executed
 
@@ -47,6 +50,13 @@ class ProgressClient(NotebookClient):
         # exit status that distinguishes an out-of-memory kill from a crash. Only jupyter_client's local
         # provisioner has a process.
         self.kernel_process = getattr(getattr(self.km, "provisioner", None), "process", None)
+
+    async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kwargs: Any) -> Any:
+        executed = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        # Read while the kernel still runs, because nbclient shuts it down right after the last cell.
+        if self.measure_spark_shuffle and cell_index == len(self.nb.cells) - 1:
+            self.spark_shuffle = await read_spark_shuffle(self)
+        return executed
 
     def code_cell_number(self, index: int) -> int:
         """The 1-based position of a cell among the code cells, as users count them."""
@@ -111,9 +121,10 @@ def run_notebook(notebook: Any, workdir: Path, output_path: Path, events: EventW
         allow_errors=False,
         resources={"metadata": {"path": str(workdir)}},
     )
-    preamble = kernel.preamble(workdir)
-    if preamble is not None:
+    preamble = "\n".join(code for code in (kernel.preamble(workdir), sample_preamble()) if code is not None)
+    if preamble:
         client.on_notebook_start = preamble_hook(client, preamble)
+    client.measure_spark_shuffle = sample_preamble() is not None
     events.emit("kernel", warm=kernel.warm)
     events.emit("progress", done=0, total=client.code_cell_count, unit="cells")
     try:
@@ -134,11 +145,14 @@ def run_notebook(notebook: Any, workdir: Path, output_path: Path, events: EventW
         nbformat.write(notebook, str(output_path))
         kernel.discard()
 
-    return {
+    result = {
         "outcome": "succeeded",
         "message": f"All {client.code_cell_count} code cells ran.",
         "cells": client.code_cell_count,
     }
+    if client.spark_shuffle is not None:
+        result["spark_shuffle"] = client.spark_shuffle
+    return result
 
 
 def _failed_cell_result(client: ProgressClient, ename: str, evalue: str, workdir: Path) -> dict[str, Any]:

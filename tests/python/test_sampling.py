@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import dofc
-from dofc.preflight_sample_run import enter_sample_mode, resource_usage
+from dofc.preflight_sample_run import PYSPARK_SUBMIT_ARGS_ENV, enter_sample_mode, resource_usage, sample_preamble
 from dofc.preflight_shadow import build_shadow, expand_inputs
 from dofc.preflight_shadow import main as shadow_main
 from dofc.sampling import (
@@ -186,6 +186,24 @@ def test_enter_sample_mode_sets_and_clears(monkeypatch: pytest.MonkeyPatch) -> N
     assert os.environ[SAMPLE_FRACTION_ENV] == "0.02"
     enter_sample_mode({})
     assert SAMPLE_FRACTION_ENV not in os.environ
+
+
+def test_sample_mode_scales_broadcast_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Set first, so that monkeypatch restores both variables after the test.
+    monkeypatch.setenv(SAMPLE_FRACTION_ENV, "0.5")
+    monkeypatch.setenv(PYSPARK_SUBMIT_ARGS_ENV, "--driver-memory 2g pyspark-shell")
+    enter_sample_mode({"sample_fraction": 0.01})
+
+    # 1% of Spark's default 10 MiB. The job's own arguments come after, so they still win.
+    expected = "--conf spark.sql.autoBroadcastJoinThreshold=104857 --driver-memory 2g pyspark-shell"
+    assert os.environ[PYSPARK_SUBMIT_ARGS_ENV] == expected
+    assert sample_preamble() is not None
+
+
+def test_real_run_has_no_sample_preamble(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SAMPLE_FRACTION_ENV, "0.5")
+    enter_sample_mode({})
+    assert sample_preamble() is None
 
 
 def test_resource_usage_reports_cpu_and_memory() -> None:

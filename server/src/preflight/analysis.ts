@@ -4,6 +4,7 @@ import type { InspectedFlag } from './inspector-report.js';
 import type { MeasuredInput } from './input-measure.js';
 import type { RuntimeEstimate } from './runtime-estimate.js';
 import type { SampleSummary } from './sample-runs.js';
+import type { ShuffleEstimate } from './shuffle-model.js';
 
 /** The stored and returned result of a pre-flight analysis (JSON field names, as the API shows them). */
 export interface PreflightAnalysis {
@@ -19,6 +20,8 @@ export interface PreflightAnalysis {
   input_bytes: number;
   inputs: MeasuredInput[];
   est_shuffle_gb: number;
+  /** Source of est_shuffle_gb (see ShuffleEstimate). */
+  est_shuffle_basis: ShuffleEstimate['basis'];
   /** Cores held times the p50 runtime, in core-hours; null without a runtime estimate. */
   cost_core_hours: number | null;
   uses_spark: boolean;

@@ -14,7 +14,7 @@ import { combineWithSample, historyThroughModel } from './sample-estimate.js';
 import { planSampleRuns } from './sample-plan.js';
 import type { SamplePlan } from './sample-run.js';
 import type { SampleSummary } from './sample-runs.js';
-import { estimateShuffleGb } from './shuffle-model.js';
+import { chooseShuffleEstimate } from './shuffle-model.js';
 
 export interface AnalyzerDeps {
   db: Knex;
@@ -42,8 +42,9 @@ export interface AnalysisSubject {
 
 /**
  * Analyses a job before it is queued. It inspects the code, measures the inputs, and estimates the
- * runtime from history and the shuffle from inputs and operations. An L job that is too long or
- * too heavy for the interactive pool is routed to H. With `deps.sample`, it also runs the job on
+ * runtime from history and the shuffle from the sample runs' Spark shuffle bytes, or else from
+ * inputs and operations. An L job that is too long or too heavy for the interactive pool is
+ * routed to H. With `deps.sample`, it also runs the job on
  * samples of its inputs and extrapolates; it returns null while those runs are in progress.
  */
 export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDeps): Promise<PreflightAnalysis | null> {
@@ -75,9 +76,14 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
   if (sample === 'pending') return null;
   const runtime = await withSample(historyRuntime, sample, deps, { history, fingerprint, inputBytes });
 
-  // A declared shuffle larger than the inputs suggest (a generated dataset, say) is kept.
-  const estimated = estimateShuffleGb(inputBytes, report.operations, report.uses_spark);
-  const shuffleGb = Math.max(estimated, subject.spec.est_shuffle_gb ?? 0);
+  const shuffle = chooseShuffleEstimate(
+    sample?.shuffle?.extrapolated_gb ?? null,
+    inputBytes,
+    report.operations,
+    report.uses_spark,
+    subject.spec.est_shuffle_gb,
+  );
+  const shuffleGb = shuffle.gb;
 
   // The width rule of routeJob (demand against the interactive floor) is not applied here: it needs
   // no analysis, and on a small machine (a 2-core floor of 0.6 cores) it would move every job to H.
@@ -98,6 +104,7 @@ export async function analyzeSubject(subject: AnalysisSubject, deps: AnalyzerDep
     input_bytes: inputBytes,
     inputs,
     est_shuffle_gb: shuffleGb,
+    est_shuffle_basis: shuffle.basis,
     cost_core_hours: runtime.p50S === null ? null : Number(((demand.cores * runtime.p50S) / 3600).toPrecision(3)),
     uses_spark: report.uses_spark,
     sample,
@@ -122,7 +129,7 @@ async function sampleSubject(
   if (deps.sample === undefined) return null;
   const plan = planSampleRuns({ source: subject.source, declaredInputs: subject.spec.inputs }, report, deps.settings.sample);
   if ('skip' in plan) {
-    return { status: 'skipped', reason: plan.skip, cores_held: 0, runs: [], model: null, extrapolated_s: null };
+    return { status: 'skipped', reason: plan.skip, cores_held: 0, runs: [], model: null, extrapolated_s: null, shuffle: null };
   }
   return (await deps.sample(plan)) ?? 'pending';
 }

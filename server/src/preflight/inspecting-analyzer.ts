@@ -86,6 +86,7 @@ function eventData(analysis: PreflightAnalysis): Record<string, unknown> {
     eta_basis: analysis.eta_basis,
     finish_eta: analysis.finish_eta,
     est_shuffle_gb: analysis.est_shuffle_gb,
+    est_shuffle_basis: analysis.est_shuffle_basis,
     input_bytes: analysis.input_bytes,
     flags: analysis.flags.map((flag) => flag.id),
     label: analysis.label,

@@ -37,6 +37,15 @@ export interface SampleRunRecord {
   cells_s: number[];
   /** The kernel's CPU time in each code cell, seconds; null when the runner could not read it (a script, a warm kernel). */
   cells_cpu_s: number[] | null;
+  /**
+   * Shuffle bytes that the run's Spark applications read and wrote, from Spark's monitoring API.
+   * They are null for a run without Spark or when they could not be read, and absent in records
+   * saved before the runner reported them.
+   */
+  shuffle_read_bytes?: number | null;
+  shuffle_write_bytes?: number | null;
+  /** Reason a Spark run's shuffle bytes are missing (the UI disabled or unreachable), or null. */
+  shuffle_error?: string | null;
 }
 
 export interface SampleRunOptions {
@@ -192,6 +201,7 @@ async function readRecord(
       max_rss_bytes: null,
     };
   }
+  const shuffle = (result['spark_shuffle'] ?? null) as Record<string, unknown> | null;
   return {
     ...base,
     outcome: result['outcome'] === 'succeeded' ? 'succeeded' : 'failed',
@@ -199,6 +209,9 @@ async function readRecord(
     wall_s: numberOrNull(result['duration_s']),
     cpu_s: numberOrNull(result['cpu_s']),
     max_rss_bytes: numberOrNull(result['max_rss_bytes']),
+    shuffle_read_bytes: numberOrNull(shuffle?.['shuffle_read_bytes']),
+    shuffle_write_bytes: numberOrNull(shuffle?.['shuffle_write_bytes']),
+    shuffle_error: shuffleError(shuffle),
   };
 }
 
@@ -224,6 +237,17 @@ async function readCellTimes(attemptDir: string): Promise<Pick<SampleRunRecord, 
 
 function pythonEnv(repoRoot: string): NodeJS.ProcessEnv {
   return { ...process.env, PYTHONPATH: [repoRoot, process.env['PYTHONPATH']].filter(Boolean).join(path.delimiter) };
+}
+
+/** Returns the runner's error, or the errors of the applications whose stages could not be read. */
+function shuffleError(shuffle: Record<string, unknown> | null): string | null {
+  if (shuffle === null) return null;
+  if (typeof shuffle['error'] === 'string') return shuffle['error'];
+  const applications = Array.isArray(shuffle['applications']) ? (shuffle['applications'] as Array<Record<string, unknown>>) : [];
+  const errors = applications.flatMap((application) =>
+    typeof application['error'] === 'string' ? [`${String(application['application_id'])}: ${application['error']}`] : [],
+  );
+  return errors.length === 0 ? null : errors.join('; ');
 }
 
 function numberOrNull(value: unknown): number | null {

@@ -4,6 +4,7 @@ import { interactiveRoomFor } from './sample-admission.js';
 import { formatShare, measureSampledInputs, runSample, type SamplePlan, type SampleRunRecord } from './sample-run.js';
 import type { SampleSettings } from './sample-settings.js';
 import { fitScaling, type ScalingFit, type ScalingPoint } from './scaling-model.js';
+import { fitShuffle, type ShuffleFit } from './sample-shuffle.js';
 
 /** The sample runs of one job as the analysis stores and shows them. */
 export interface SampleSummary {
@@ -21,14 +22,18 @@ export interface SampleSummary {
     /** Wall time that does not grow with the input, seconds. */
     fixed_s: number;
     a_s: number;
-    /** Data-dependent seconds at the whole input. */
+    /** Data-dependent wall seconds at the whole input. */
     b_s: number;
     exponent: number;
+    /** Wall seconds per CPU second of the data work, at most 1. Absent in analyses stored before it existed. */
+    wall_per_cpu?: number;
     r2: number | null;
     max_relative_residual: number | null;
   } | null;
   /** Runtime on the whole input predicted by the model alone, seconds. */
   extrapolated_s: number | null;
+  /** Spark shuffle of the whole input extrapolated from the runs' shuffle bytes; null without them. */
+  shuffle: ShuffleFit | null;
 }
 
 export interface SampleRunsOptions {
@@ -161,7 +166,7 @@ export class SampleRuns {
 }
 
 function emptySummary(status: SampleSummary['status'], reason: string, cores: number): SampleSummary {
-  return { status, reason, cores_held: cores, runs: [], model: null, extrapolated_s: null };
+  return { status, reason, cores_held: cores, runs: [], model: null, extrapolated_s: null, shuffle: null };
 }
 
 /** Fits the model to the successful runs; at least two are needed. */
@@ -176,7 +181,7 @@ export function summarize(runs: SampleRunRecord[], cores: number): SampleSummary
   }
   const result = fitted(succeeded);
   if (result.model === null) return { ...emptySummary('failed', 'fewer than two sample runs succeeded', cores), runs };
-  return { status: 'measured', reason: null, cores_held: cores, runs, ...result };
+  return { status: 'measured', reason: null, cores_held: cores, runs, ...result, shuffle: fitShuffle(succeeded) };
 }
 
 function fitted(runs: SampleRunRecord[]): Pick<SampleSummary, 'model' | 'extrapolated_s'> {
@@ -185,6 +190,7 @@ function fitted(runs: SampleRunRecord[]): Pick<SampleSummary, 'model' | 'extrapo
     wallS: run.wall_s as number,
     cpuS: run.cpu_s,
     cellsCpuS: run.cells_cpu_s,
+    cellsWallS: run.cells_s,
   }));
   const fit = fitScaling(points);
   if (fit === null) return { model: null, extrapolated_s: null };
@@ -196,6 +202,7 @@ function fitted(runs: SampleRunRecord[]): Pick<SampleSummary, 'model' | 'extrapo
       a_s: round(fit.aS),
       b_s: round(fit.bS),
       exponent: fit.exponent,
+      wall_per_cpu: round(fit.wallPerCpu),
       r2: fit.r2 === null ? null : round(fit.r2),
       max_relative_residual: fit.maxRelativeResidual === null ? null : round(fit.maxRelativeResidual),
     },

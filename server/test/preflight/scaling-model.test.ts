@@ -85,6 +85,67 @@ describe('scaling fit on synthetic points', () => {
     expect(fit.predictedS).toBeCloseTo(6.4 + 30, 6);
   });
 
+  it('cell with a small data part counts', () => {
+    // 20 ms of display and 1 s of data work per unit of share: the cell grows by 60% while the
+    // share grows fourfold.
+    const cells = SHARES.map((x) => ({ x, wallS: 3, cpuS: 2, cellsCpuS: [0.4, 0.02 + x] }));
+    const fit = fitScaling(cells)!;
+    expect(fit.bS).toBeCloseTo(1, 6);
+  });
+
+  it('jump in one run is not data work', () => {
+    // A 45 ms chunk, such as a garbage collection, lands in the cell in the largest run only.
+    const cells = SHARES.map((x, i) => ({ x, wallS: 3, cpuS: 2, cellsCpuS: [0.4, 0.015 + (i === 2 ? 0.045 : 0.0002 * i)] }));
+    expect(fitScaling(cells)!.bS).toBe(0);
+  });
+
+  it('growth within noise is not data work', () => {
+    // 2 ms of growth is below the spread of identical runs.
+    const cells = SHARES.map((x, i) => ({ x, wallS: 3, cpuS: 2, cellsCpuS: [0.4, 0.01 + 0.001 * i] }));
+    expect(fitScaling(cells)!.bS).toBe(0);
+  });
+
+  it('cell that falls at one step is not data work', () => {
+    const cells = SHARES.map((x, i) => ({ x, wallS: 3, cpuS: 2, cellsCpuS: [0.4, [0.05, 0.04, 0.2][i]!] }));
+    expect(fitScaling(cells)!.bS).toBe(0);
+  });
+
+  it('parallel data work is converted to wall time', () => {
+    // The data cell keeps two worker processes busy: 2 CPU seconds per wall second.
+    const cells = SHARES.map((x) => ({ x, wallS: 3 + 15 * x, cpuS: 2, cellsCpuS: [0.4, 30 * x], cellsWallS: [0.5, 15 * x] }));
+    const fit = fitScaling(cells)!;
+    expect(fit.wallPerCpu).toBeCloseTo(0.5, 6);
+    expect(fit.bS).toBeCloseTo(15, 6);
+    expect(fit.predictedS).toBeCloseTo(3 + 15, 6);
+  });
+
+  it('waiting does not stretch the slope', () => {
+    // Wall time above CPU time is waiting for a busy CPU, which stays in the fixed part.
+    const cells = SHARES.map((x) => ({ x, wallS: 3, cpuS: 2, cellsCpuS: [0.4, 30 * x], cellsWallS: [0.5, 60 * x] }));
+    expect(fitScaling(cells)!.wallPerCpu).toBe(1);
+  });
+
+  it('merged runs take the median wall time', () => {
+    // Three runs of the same rows, of which a busy machine slowed the second.
+    const fit = fitScaling([
+      { x: 0.0342, wallS: 2.06, cpuS: 2 },
+      { x: 0.0342, wallS: 5.21, cpuS: 2 },
+      { x: 0.0345, wallS: 2.12, cpuS: 2 },
+    ])!;
+    expect(fit.predictedS).toBeCloseTo(2.12, 6);
+  });
+
+  it('spread between runs of one share is noise', () => {
+    // Two runs read the same share, and a 60 ms chunk landed in the cell in one of them. The
+    // growth to the larger share (28 ms on average) is smaller than that spread.
+    const fit = fitScaling([
+      { x: 0.0172, wallS: 2, cpuS: 2, cellsCpuS: [0.4, 0.015] },
+      { x: 0.0174, wallS: 2, cpuS: 2, cellsCpuS: [0.4, 0.077] },
+      { x: 0.0273, wallS: 2, cpuS: 2, cellsCpuS: [0.4, 0.074] },
+    ])!;
+    expect(fit.bS).toBe(0);
+  });
+
   it('runs without CPU time fit on wall time', () => {
     const fit = fitScaling(points((x) => 2 + 40 * x, 3).map((point) => ({ ...point, cpuS: null })))!;
     expect(fit.fittedOn).toBe('wall');

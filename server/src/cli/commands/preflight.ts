@@ -55,7 +55,7 @@ export function formatAnalysis(file: string, analysis: PreflightResponse): strin
     `Pre-flight of ${file}`,
     `  eta_p50_s ${seconds(analysis.eta_p50_s)}, eta_p90_s ${seconds(analysis.eta_p90_s)} (${analysis.eta_basis}, ${analysis.history_runs} past runs)`,
     ...formatPlannedStart(analysis),
-    `  inputs ${analysis.inputs.length}, ${analysis.input_bytes} bytes; est_shuffle_gb ${analysis.est_shuffle_gb}`,
+    `  inputs ${analysis.inputs.length}, ${analysis.input_bytes} bytes; est_shuffle_gb ${analysis.est_shuffle_gb}${analysis.est_shuffle_basis === undefined ? '' : ` (${analysis.est_shuffle_basis})`}`,
     `  cost ${analysis.cost_core_hours === null ? 'unknown' : `${analysis.cost_core_hours} core-hours`}`,
     label.moved
       ? `  label ${label.requested} -> ${label.verdict} (${label.pool} pool): ${label.reason?.message ?? ''}`
@@ -93,8 +93,16 @@ function formatSample(sample: PreflightAnalysis['sample']): string[] {
   const fit = model.r2 === null ? 'two points, exact fit' : `R² ${model.r2}, max residual ${Math.round((model.max_relative_residual ?? 0) * 100)}%`;
   return [
     `  sample runs measured: extrapolated ${formatSeconds(sample.extrapolated_s ?? 0)} = ${model.fixed_s} s fixed + ${model.b_s}·x^${model.exponent} s at x = 1 (slope fitted on ${model.fitted_on} time, ${fit})`,
+    ...formatShuffleFit(sample.shuffle),
     ...sample.runs.map(formatRun),
   ];
+}
+
+/** Formats the shuffle fit of Spark sample runs; servers before it existed send none. */
+function formatShuffleFit(shuffle: NonNullable<PreflightAnalysis['sample']>['shuffle'] | undefined): string[] {
+  if (shuffle === null || shuffle === undefined) return [];
+  const fit = shuffle.r2 === null ? 'two points, exact fit' : `R² ${shuffle.r2}, max residual ${Math.round((shuffle.max_relative_residual ?? 0) * 100)}%`;
+  return [`  sample shuffle: extrapolated ${shuffle.extrapolated_gb} GB = ${shuffle.a_bytes} + ${shuffle.b_bytes}·x^${shuffle.exponent} bytes at x = 1 (${fit})`];
 }
 
 function formatRun(run: NonNullable<PreflightAnalysis['sample']>['runs'][number]): string {
