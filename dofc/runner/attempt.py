@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ def execute_attempt(attempt_dir: Path, describe: str, run: RunAttempt, fault_mes
 
     with_failure_class(result)
     result["duration_s"] = round(time.monotonic() - started, 3)
+    # The scheduler may be down when the runner ends; this is the end it records when it comes back.
+    result["ended_at"] = datetime.now(timezone.utc).isoformat()
     result.update(resource_usage())
     write_result(attempt_dir, result)
     events.emit("finished", outcome=result["outcome"])

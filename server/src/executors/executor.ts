@@ -49,6 +49,8 @@ export interface RunnerResult {
     source_head: string;
   };
   duration_s?: number;
+  /** ISO 8601 time the runner ended, or where an older runner left it out, the time result.json was written. */
+  ended_at?: string;
 }
 
 /** One save or load of a `dofc.checkpoint` stage, as the runner appended it to events.jsonl. */

@@ -380,6 +380,7 @@ export class Scheduler {
     status: Parameters<typeof judgeAttemptEnd>[2],
   ): Promise<void> {
     const now = this.now();
+    const endedAt = attemptEndTime(status, now);
     const logTail = await readTail(this.options.executor.logPath({ attemptDir: attempt.attempt_dir }), LOG_TAIL_BYTES);
     const verdict = judgeAttemptEnd(job, attempt, status, {
       now,
@@ -390,7 +391,7 @@ export class Scheduler {
     const failureClass = failureClassOf(verdict);
     const end: AttemptEnd = {
       attempt: attempt.attempt,
-      at: now,
+      at: endedAt,
       reason: verdict.reason,
       progress: status.progress,
       outcome: {
@@ -421,11 +422,11 @@ export class Scheduler {
         await this.checkpoints.record(trx, job.id, attempt.attempt, status.checkpoints);
         if (verdict.kind === 'succeeded') await markSucceeded(trx, job.id, end);
         else if (verdict.kind === 'cancelled') await markCancelled(trx, job.id, end);
-        else if (verdict.kind === 'paused') await markPaused(trx, job.id, end, secondsRun(attempt, now));
+        else if (verdict.kind === 'paused') await markPaused(trx, job.id, end, secondsRun(attempt, endedAt));
         else if (verdict.kind === 'retry') await markRetrying(trx, job.id, end, verdict.retryAt, verdict.memPerExecutorGb);
         else await markFailed(trx, job.id, end);
         // A paused attempt's runtime is only part of the job's, so it would mislead runtime estimates.
-        if (verdict.kind !== 'paused') await recordFinishedRun(trx, job, attempt, verdict.kind, now);
+        if (verdict.kind !== 'paused') await recordFinishedRun(trx, job, attempt, verdict.kind, endedAt);
       })
       .catch(ignoreConflict);
     this.checkpoints.forget(job.id, attempt.attempt);
@@ -645,6 +646,17 @@ function failureClassOf(verdict: EndVerdict): FailureClass | undefined {
 }
 
 /** Seconds an attempt ran until `now`, which a pause adds to the job's `ran_s`. */
+/**
+ * Returns when an ended attempt ended: the runner's own end time when it wrote one, because a
+ * scheduler that was down when the runner ended learns of the end only when it comes back.
+ * Without one, or with a time in the future of this clock, it is `now`.
+ */
+function attemptEndTime(status: Parameters<typeof judgeAttemptEnd>[2], now: Date): Date {
+  const reported = status.result?.ended_at === undefined ? Number.NaN : Date.parse(status.result.ended_at);
+  if (Number.isNaN(reported) || reported > now.getTime()) return now;
+  return new Date(reported);
+}
+
 function secondsRun(attempt: AttemptRow, now: Date): number {
   if (attempt.started_at === null) return 0;
   return Math.max(0, (now.getTime() - new Date(attempt.started_at).getTime()) / 1000);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,14 @@ import type { StoreLocation } from '../../src/store/database.js';
 /** Return the store a `dofc serve` process uses: the test's PostgreSQL database, or PGlite in the data folder. */
 function serveStore(store: TestStore, dataDir: string): StoreLocation {
   return store.location.kind === 'postgres' ? store.location : { kind: 'pglite', dir: path.join(dataDir, 'db') };
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function startsOf(dataDir: string, jobId: number): string[] {
@@ -112,5 +120,35 @@ describe(`scheduler restart on ${storeKindUnderTest()}`, () => {
     const done = await waitForState(second.url, id, undefined, 30_000);
     expect(done.state).toBe('cancelled');
     expect(startsOf(dataDir, id)).toHaveLength(1);
+  });
+
+  it('keeps the end time of a job that ended while down', { timeout: 120_000 }, async () => {
+    store = await createTestStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dofc-ended-down-'));
+    const location = serveStore(store, dataDir);
+    const first = await startSchedulerProcess(dataDir, location);
+    schedulers.push(first);
+    const response = await postJson(first.url, '/jobs', { owner: 'ana', source: { kind: 'script', content: 'import time\ntime.sleep(2)\n' } });
+    const id = ((await response.json()) as JobView).job_id;
+    await waitForState(first.url, id, new Set(['running']));
+    await killScheduler(first);
+
+    // The runner ends while no scheduler runs, and the next one starts well after.
+    const resultFile = path.join(dataDir, 'jobs', String(id), 'attempt-1', 'result.json');
+    await waitForFile(resultFile, 30_000);
+    const endedAt = statSync(resultFile).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+
+    const second = await startSchedulerProcess(dataDir, location);
+    schedulers.push(second);
+    const done = await waitForState(second.url, id, undefined, 30_000);
+    expect(done.state).toBe('succeeded');
+    const finishedAt = Date.parse(done.finished_at as string);
+    expect(Math.abs(finishedAt - endedAt), 'finished_at is when the runner ended, not when the scheduler came back').toBeLessThan(1_000);
+
+    const db = await openDatabase(location);
+    const history = (await db('run_history').where({ job_id: id }).first()) as { runtime_s: number | string };
+    await db.destroy();
+    expect(Number(history.runtime_s)).toBeLessThan(8);
   });
 });

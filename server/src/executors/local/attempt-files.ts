@@ -17,9 +17,15 @@ export const ATTEMPT_FILES = {
 
 /** Read result.json, or null while the runner has not written it. */
 export async function readRunnerResult(attemptDir: string): Promise<RunnerResult | null> {
-  const text = await readFile(path.join(attemptDir, ATTEMPT_FILES.result), 'utf8').catch(() => null);
+  const file = path.join(attemptDir, ATTEMPT_FILES.result);
+  const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) return null;
-  return JSON.parse(text) as RunnerResult;
+  const result = JSON.parse(text) as RunnerResult;
+  if (result.ended_at === undefined) {
+    const written = await stat(file).catch(() => null);
+    if (written !== null) result.ended_at = written.mtime.toISOString();
+  }
+  return result;
 }
 
 /** Read the pid recorded in the `started` marker, or null when the marker is absent or not the runner's. */
