@@ -1,6 +1,7 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import { ControlSequenceStripper } from './control-sequences';
 import { requestScheduler } from './request';
 
 /** A job's log, streamed from `GET /jobs/{id}/logs?follow=true` until the job ends or the tab closes. */
@@ -26,12 +27,15 @@ export class JobLogView extends Widget {
       if (response.body === null) return;
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
+      // Kernel tracebacks carry colour codes, which a <pre> would show as noise.
+      const stripper = new ControlSequenceStripper();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        this.text.textContent += decoder.decode(value, { stream: true });
+        this.text.textContent += stripper.push(decoder.decode(value, { stream: true }));
         this.node.scrollTop = this.node.scrollHeight;
       }
+      this.text.textContent += stripper.push(decoder.decode()) + stripper.end();
     } catch (error) {
       if (this.abort.signal.aborted) return;
       this.text.textContent += `\n${this.trans.__('Reading the log failed: %1', error instanceof Error ? error.message : String(error))}\n`;

@@ -14,8 +14,14 @@ export class CliError extends Error {
   }
 }
 
+/** Returns the scheduler's base URL from --url, DOFC_URL or the default, checked to be an http(s) URL. */
 export function serverUrl(option: string | undefined): string {
-  return (option ?? process.env['DOFC_URL'] ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/+$/, '');
+  const raw = option ?? process.env['DOFC_URL'] ?? `http://127.0.0.1:${DEFAULT_PORT}`;
+  const origin = option !== undefined ? '--url' : process.env['DOFC_URL'] !== undefined ? 'DOFC_URL' : 'the default URL';
+  if (!/^https?:\/\/[^/]/i.test(raw)) {
+    throw new CliError(`${origin} ${JSON.stringify(raw)} is not an http(s) URL; write it with the scheme, for example http://127.0.0.1:${DEFAULT_PORT}.`, EXIT.invalidInput);
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 /**
@@ -43,20 +49,33 @@ export async function callApi(baseUrl: string, path: string, init: RequestInit =
   if (response.ok) return response;
 
   const text = await response.text();
-  let message = text;
+  let message: string;
   try {
     const body = JSON.parse(text) as { message?: string };
-    if (typeof body.message === 'string') message = body.message;
+    message = typeof body.message === 'string' ? body.message : text;
   } catch {
-    // Not JSON: show the text as it came.
+    // Every answer of the DOFC API is JSON, so this is another server, such as JupyterLab.
+    throw new CliError(
+      `The server at ${baseUrl} answered HTTP ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not the DOFC API's JSON. Point --url or DOFC_URL at the scheduler (http://127.0.0.1:${DEFAULT_PORT} by default), not at JupyterLab.`,
+      EXIT.failure,
+    );
   }
-  if (response.status === 401 && token === null) {
-    message += ' No token was found in DOFC_TOKEN or the token file; see "dofc token create --help".';
-  }
+  if (response.status === 401) message = unauthenticatedMessage(message, token !== null);
   const exitCode = response.status >= 400 && response.status < 500 ? EXIT.invalidInput : EXIT.failure;
   throw new CliError(message, exitCode);
 }
 
 export async function getJson<T>(baseUrl: string, path: string): Promise<T> {
   return (await (await callApi(baseUrl, path)).json()) as T;
+}
+
+/**
+ * Rewrites the scheduler's 401 message for a command-line user: the reason it gives, then how
+ * to get a token with this CLI instead of which HTTP headers to send.
+ */
+function unauthenticatedMessage(serverMessage: string, hadToken: boolean): string {
+  // The scheduler's message is "Authentication failed: <reason>. Send ...".
+  const reason = /^Authentication failed: (.*?)\. Send /.exec(serverMessage)?.[1] ?? serverMessage;
+  const found = hadToken ? `The scheduler rejected the API token: ${reason}.` : 'No API token was found in DOFC_TOKEN or the token file.';
+  return `${found} To get one, run "dofc token create --user NAME --save" on the scheduler's machine, in the folder where the scheduler runs (or with --data-dir pointing at its data folder); with a valid token, "dofc token create --save" makes another.`;
 }

@@ -94,7 +94,9 @@ function readDecision(decision: Decision | undefined, now: number, policyName: s
     };
   }
   if (decision.kind === 'wait') return { start: decision.plannedStart, reason: decision.reason };
-  return { start: now, reason: decision.reason };
+  // The policy words a start in the past tense, as it records an applied decision; nothing starts here.
+  const message = decision.reason.message.replace(/^Started: (.*) had room\./, 'Would start now: $1 has room.');
+  return { start: now, reason: { ...decision.reason, message } };
 }
 
 function finishAt(start: number | null, runtimeS: number | null): string | null {

@@ -65,7 +65,8 @@ describe('dofc token commands', () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     const after = await dofc(['token', 'list'], { ...env, DOFC_TOKEN: token });
     expect(after.code).toBe(2);
-    expect(after.stderr).toMatch(/unknown or was revoked/);
+    expect(after.stderr).toMatch(/rejected the API token: the API token is unknown or was revoked\. To get one/);
+    expect(after.stderr).not.toMatch(/Authorization/);
   });
 
   it('user token creates another token', async () => {
@@ -76,8 +77,8 @@ describe('dofc token commands', () => {
   });
 
   it.each([
-    ['a data folder without the secret', () => ['token', 'create', '--user', 'ana', '--data-dir', os.tmpdir()], /shared secret file .* does not exist/, 1],
-    ['no credential at all', () => ['token', 'list'], /No token was found in DOFC_TOKEN or the token file/, 2],
+    ['a data folder without the secret', () => ['token', 'create', '--user', 'ana', '--data-dir', os.tmpdir()], /shared secret is not at .*pass --data-dir with the scheduler's data folder/, 1],
+    ['no credential at all', () => ['token', 'list'], /No API token was found in DOFC_TOKEN or the token file\. To get one, run "dofc token create --user NAME --save"/, 2],
     ['an invalid user name', () => ['token', 'create', '--user', 'a b', '--data-dir', dataDir], /--user a b is invalid/, 2],
   ])('token command fails on %s', async (_case, args, message, code) => {
     const result = await dofc(args(), { DOFC_URL: service.url, DOFC_TOKEN_FILE: path.join(os.tmpdir(), 'dofc-no-such-token') });

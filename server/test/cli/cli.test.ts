@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,19 @@ describe('dofc command line', () => {
     expect(list.stdout).toMatch(new RegExp(`^${job.job_id}\\s+succeeded\\s+heavy`, 'm'));
   });
 
+  it('prints logs without colour codes to a pipe', async () => {
+    const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'c0', cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: "open('nope.csv')" }] };
+    writeFileSync(path.join(folder, 'fails.ipynb'), JSON.stringify(notebook));
+    const submitted = await dofc(['submit', path.join(folder, 'fails.ipynb'), '--label', 'H', '--json', '--url', service.url]);
+    const job = JSON.parse(submitted.stdout) as JobView;
+    await waitForState(service.url, job.job_id);
+
+    const logs = await dofc(['logs', String(job.job_id), '--url', service.url]);
+
+    expect(logs.stdout).toMatch(/FileNotFoundError/);
+    expect(logs.stdout).not.toContain('\u001b[');
+  });
+
   it.each([
     ['an unknown label', ['submit', 'hello.py', '--label', 'X'], /--label X is invalid/],
     ['a file that is neither notebook nor script', ['submit', 'notes.txt'], /neither a notebook/],
@@ -93,5 +108,29 @@ describe('dofc command line', () => {
     const result = await dofc(['status'], { env: { DOFC_URL: `http://127.0.0.1:${port}` } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Cannot reach the DOFC scheduler .*Start it with "dofc serve"/);
+  });
+
+  it('exits 2 for a URL without a scheme', async () => {
+    const result = await dofc(['status', '--url', '127.0.0.1:8780']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--url "127\.0\.0\.1:8780" is not an http\(s\) URL; write it with the scheme/);
+  });
+
+  it('names a server that is not the API', async () => {
+    // JupyterLab's port is an easy mistake: it answers with an HTML page.
+    const other = createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/html' });
+      response.end('<html><body>404 : Not Found</body></html>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const result = await dofc(['status', '--url', url]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/answered HTTP 404 with text\/html, not the DOFC API's JSON\. Point --url or DOFC_URL at the scheduler/);
+      expect(result.stderr).not.toMatch(/<html>/);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -45,6 +45,7 @@ describe('pre-flight planned start', () => {
     expect(start).toBeGreaterThanOrEqual(before);
     expect(start).toBeLessThanOrEqual(after);
     expect(result.planned_start_reason.code).toBe('capacity_available');
+    expect(result.planned_start_reason.message).toBe("Would start now: the interactive pool has room.");
     expect(result.eta_p90_s).not.toBeNull();
     expect(Date.parse(result.finish_eta_p90!) - start).toBe(result.eta_p90_s! * 1000);
     expect(Date.parse(result.finish_eta_p50!) - start).toBe(result.eta_p50_s! * 1000);

@@ -1,6 +1,9 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { callApi, serverUrl } from '../client.js';
+import { stripControlSequences } from '../control-sequences.js';
 
 export function registerLogsCommand(program: Command): void {
   program
@@ -13,6 +16,11 @@ export function registerLogsCommand(program: Command): void {
       const query = options.follow ? '?follow=true' : '';
       const response = await callApi(serverUrl(options.url), `/jobs/${encodeURIComponent(id)}/logs${query}`);
       if (response.body === null) return;
-      await response.body.pipeTo(Writable.toWeb(process.stdout));
+      // Kernel tracebacks carry colour codes, which show as noise where the output is not a terminal.
+      if (process.stdout.isTTY) {
+        await response.body.pipeTo(Writable.toWeb(process.stdout));
+        return;
+      }
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), stripControlSequences(), process.stdout);
     });
 }

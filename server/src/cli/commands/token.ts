@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ApiTokenView } from '../../auth/api-tokens.js';
@@ -94,6 +95,13 @@ function operatorAssertion(user: string, dataDir: string | undefined): Record<st
   }
   const folder = path.resolve(dataDir ?? process.env['DOFC_DATA_DIR'] ?? '.dofc');
   const source = sharedSecretSource(process.env, folder);
+  if (source.kind === 'file' && !existsSync(source.file)) {
+    // A new secret would be one the scheduler does not know, so only finding the scheduler's helps.
+    throw new CliError(
+      `The scheduler's shared secret is not at ${source.file}. Run this command in the folder where the scheduler runs, or pass --data-dir with the scheduler's data folder (DOFC_DATA_DIR, by default .dofc there).`,
+      EXIT.failure,
+    );
+  }
   let secret: Buffer;
   try {
     secret = loadSharedSecret(source.kind === 'file' ? { ...source, createIfMissing: false } : source);

@@ -1,0 +1,34 @@
+/**
+ * A terminal control sequence (CSI: colours, cursor moves), as IPython prints in tracebacks.
+ * The command line's `dofc logs` removes them the same way (server/src/cli/control-sequences.ts).
+ */
+const CONTROL_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+const COMPLETE_AT_START = /^\u001b\[[0-9;?]*[ -/]*[@-~]/;
+/** Longest tail kept back as the start of a sequence cut by a chunk boundary. */
+const MAX_SEQUENCE_LENGTH = 32;
+
+/**
+ * Removes control sequences from text that arrives in chunks. A sequence cut at the end of a
+ * chunk is held back and completed by the next one.
+ */
+export class ControlSequenceStripper {
+  private carry = '';
+
+  push(chunk: string): string {
+    let text = this.carry + chunk;
+    this.carry = '';
+    const lastEscape = text.lastIndexOf('\u001b');
+    if (lastEscape !== -1 && text.length - lastEscape < MAX_SEQUENCE_LENGTH && !COMPLETE_AT_START.test(text.slice(lastEscape))) {
+      this.carry = text.slice(lastEscape);
+      text = text.slice(0, lastEscape);
+    }
+    return text.replace(CONTROL_SEQUENCE, '');
+  }
+
+  /** Returns what is still held back, once the stream has ended. */
+  end(): string {
+    const rest = this.carry;
+    this.carry = '';
+    return rest;
+  }
+}
