@@ -91,6 +91,8 @@ describe(`GET /jobs/:id/report on ${storeKindUnderTest()}`, () => {
     expect(queue.first_started_at).toBe(timed.started_at);
     expect(queue.late_by_s).toBeGreaterThanOrEqual(0);
     expect(queue.wait_s).toBeGreaterThanOrEqual(9.5);
+    expect(queue.preflight_s).toBeGreaterThanOrEqual(0);
+    expect(queue.preflight_s).toBeLessThan(queue.wait_s as number);
   });
 
   it('computes core-hours from attempt durations', async () => {

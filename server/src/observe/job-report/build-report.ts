@@ -14,6 +14,7 @@ export async function buildJobReport(db: Knex, job: JobRow, now: Date): Promise<
     .whereRaw("data->>'planned_start' is not null")
     .orderBy('id')
     .first();
+  const firstQueued = await db('job_events').where({ job_id: job.id, type: 'state', to_state: 'queued' }).orderBy('id').first('at');
 
   const summaries = attempts.map((attempt) => summarizeAttempt(attempt, now));
   const ran = summaries.filter((summary) => summary.started_at !== null);
@@ -30,7 +31,7 @@ export async function buildJobReport(db: Knex, job: JobRow, now: Date): Promise<
     reason: reasonOf(job),
     diagnosis: [...summaries].reverse().find((summary) => summary.diagnosis !== null)?.diagnosis ?? null,
     runtime: compareRuntime(job, lastSummary?.duration_s ?? null),
-    queue: queueWait(job, ran[0]?.started_at ?? null, firstPromise?.data?.planned_start ?? null),
+    queue: queueWait(job, ran[0]?.started_at ?? null, firstPromise?.data?.planned_start ?? null, firstQueued?.at ?? null),
     usage: { cores: job.cores, mem_gb: job.mem_gb, core_hours: round(coreSeconds / 3600, 4) },
     attempts: summaries,
     retries: Math.max(0, ran.length - 1),
@@ -68,15 +69,16 @@ function compareRuntime(job: JobRow, actual: number | null): RuntimeComparison {
   };
 }
 
-function queueWait(job: JobRow, firstStart: string | null, promised: string | null): QueueWait {
+function queueWait(job: JobRow, firstStart: string | null, promised: string | null, queuedAt: Date | string | null): QueueWait {
   const submitted = new Date(job.submitted_at);
-  const seconds = (from: Date, to: string | null): number | null =>
+  const seconds = (from: Date, to: Date | string | null): number | null =>
     to === null ? null : round((new Date(to).getTime() - from.getTime()) / 1000, 3);
   return {
     submitted_at: submitted.toISOString(),
     first_promised_start: promised === null ? null : new Date(promised).toISOString(),
     first_started_at: firstStart,
     wait_s: seconds(submitted, firstStart),
+    preflight_s: seconds(submitted, queuedAt),
     late_by_s: promised === null || firstStart === null ? null : seconds(new Date(promised), firstStart),
   };
 }

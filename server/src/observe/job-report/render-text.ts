@@ -29,7 +29,8 @@ export function renderJobReport(report: JobReport): string {
     queue.first_promised_start === null
       ? 'no start was promised'
       : `promised start ${queue.first_promised_start}, started ${seconds(queue.late_by_s)} after it`;
-  lines.push(`Queue      waited ${seconds(queue.wait_s)}; ${promise}`);
+  const preflight = queue.preflight_s === null ? '' : ` (pre-flight ${seconds(queue.preflight_s)} of it)`;
+  lines.push(`Queue      waited ${seconds(queue.wait_s)} from submission${preflight}; ${promise}`);
   lines.push(`Usage      ${usage.cores} cores, ${usage.mem_gb} GB; ${usage.core_hours} core-hours`);
 
   lines.push(`Attempts   ${report.attempts.length} (${report.retries} retries)`);

@@ -39,8 +39,10 @@ export interface QueueWait {
   /** The first start the scheduler promised while the job waited, if it promised one. */
   first_promised_start: string | null;
   first_started_at: string | null;
-  /** From submission to the first start. */
+  /** From submission to the first start, pre-flight included. */
   wait_s: number | null;
+  /** From submission until pre-flight queued the job; null while it has not. */
+  preflight_s: number | null;
   /** First start minus the first promise; positive means the promise was missed by that much. */
   late_by_s: number | null;
 }
