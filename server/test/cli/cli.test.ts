@@ -94,7 +94,15 @@ describe('dofc command line', () => {
   it('exits 2 when the API rejects the notebook', async () => {
     const result = await dofc(['submit', path.join(folder, 'broken.ipynb'), '--url', service.url]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/not a Jupyter notebook: it is not JSON/);
+    expect(result.stderr).toMatch(/broken\.ipynb: source is not a Jupyter notebook: it is not JSON/);
+    expect(result.stderr).toMatch(/If the file is Python code, name it \.py\./);
+    expect(result.stderr).not.toMatch(/kind "script"/);
+  });
+
+  it('accepts a lower-case label', async () => {
+    const submitted = await dofc(['submit', path.join(folder, 'hello.py'), '--label', 'h', '--priority', 'p2', '--json', '--url', service.url]);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ label: 'H', priority: 'P2' });
   });
 
   it('exits 2 for a job that does not exist', async () => {

@@ -44,17 +44,30 @@ export function registerSubmitCommand(program: Command): void {
         method: 'POST',
         headers,
         body: JSON.stringify(submission),
+      }).catch((error: unknown) => {
+        throw inTermsOfFile(error, file);
       });
       const job = (await response.json()) as JobView;
       process.stdout.write(options.json ? `${JSON.stringify(job)}\n` : `${formatJob(job)}\n`);
     });
 }
 
-/** Check the options and read the file; every mistake here exits with code 2 before any request. */
+/**
+ * Names the file in the scheduler's complaint about the source, and replaces the API's "kind"
+ * advice, which has no option here, by the file name extension that chooses it.
+ */
+function inTermsOfFile(error: unknown, file: string): unknown {
+  if (!(error instanceof CliError) || !error.message.startsWith('source ')) return error;
+  const message = error.message.replace(/, or use kind "script"\.$/, '. If the file is Python code, name it .py.');
+  return new CliError(`${file}: ${message}`, error.exitCode);
+}
+
 /** A JobSubmission whose owner and team the scheduler fills in from the caller when they are left out. */
 export type SubmissionBody = Omit<JobSubmission, 'owner'> & { owner?: string };
 
+/** Checks the options and reads the file; every mistake here exits with code 2 before any request. */
 export async function buildSubmission(file: string, options: SubmitOptions, now: Date): Promise<SubmissionBody> {
+  options = { ...options, label: options.label.toUpperCase(), priority: options.priority.toUpperCase() };
   if (!(LABELS as readonly string[]).includes(options.label)) {
     throw new CliError(`--label ${options.label} is invalid; use L (light) or H (heavy).`, EXIT.invalidInput);
   }
