@@ -167,12 +167,23 @@ class KernelPool:
         print("[dofc] kernel pool stopped; kernels in use end with their attempts", flush=True)
 
 
-def start_kernel(name: str, connection_file: Path, pool_dir: Path, preload: tuple[str, ...]) -> tuple[WarmSlot, subprocess.Popen[bytes]]:
-    """Start one kernel, wait until it replies, and run the preload imports in it."""
+def start_kernel(
+    name: str,
+    connection_file: Path,
+    pool_dir: Path,
+    preload: tuple[str, ...],
+    parent_pid: int | None = None,
+) -> tuple[WarmSlot, subprocess.Popen[bytes]]:
+    """Start one kernel, wait until it replies, and run the preload imports in it.
+
+    With ``parent_pid`` the kernel exits when that process exits (ipykernel's parent poller).
+    """
     # A random key, because anyone who can reach the ports and sign messages can run code.
     write_connection_file(str(connection_file), ip="127.0.0.1", key=secrets.token_hex(32).encode(), kernel_name="python3")
     # Without JPY_PARENT_PID ipykernel starts no parent poller, so a claimed kernel outlives the pool.
     env = {key: value for key, value in os.environ.items() if key != "JPY_PARENT_PID"}
+    if parent_pid is not None:
+        env["JPY_PARENT_PID"] = str(parent_pid)
     process = subprocess.Popen(
         # The same command as the python3 kernelspec, plus an in-memory history as nbclient uses.
         [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file), "--HistoryManager.hist_file=:memory:"],

@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobView } from '../src/contract/job-view.js';
 import type { WarmKernelSettings } from '../src/executors/local/warm-settings.js';
-import { getJob, inlineNotebookJob, postJson, startTestService, type TestService } from '../test/support/service.js';
+import { inlineNotebookJob, startTestService, type TestService } from '../test/support/service.js';
+import { summarize } from './latency-summary.js';
+import { runJobToEnd } from './notebook-run.js';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 20;
@@ -14,32 +15,7 @@ const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 20;
 /** A typical first cell of an interactive notebook: pandas, then a small computation. */
 const CELLS = ['import pandas as pd', 'pd.DataFrame({"a": [1, 2, 3]})["a"].sum()'];
 
-interface RunnerEvent {
-  event: string;
-  at: number;
-  cell?: number;
-  warm?: boolean;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index] as number;
-}
-
-function summarize(values: number[]): Record<string, number> {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median_ms: quantile(sorted, 0.5), p90_ms: quantile(sorted, 0.9), min_ms: sorted[0] as number, max_ms: sorted[sorted.length - 1] as number };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function readEvents(service: TestService, jobId: number): RunnerEvent[] {
-  const file = path.join(service.config.dataDir, 'jobs', String(jobId), 'attempt-1', 'events.jsonl');
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as RunnerEvent);
-}
 
 /** Wait until the pool has all its kernels ready, so each run meets an idle, full pool. */
 async function waitForFullPool(service: TestService, size: number): Promise<void> {
@@ -68,23 +44,11 @@ interface Mode {
 async function runOnce(mode: Mode): Promise<void> {
   const service = mode.service as TestService;
   if (mode.warmKernels.size > 0) await waitForFullPool(service, mode.warmKernels.size);
-  const submittedAt = Date.now();
-  const response = await postJson(service.url, '/jobs', inlineNotebookJob(CELLS, { owner: 'ana', label: 'L' }));
-  if (response.status !== 201) throw new Error(`submit returned ${response.status}: ${await response.text()}`);
-  const job = (await response.json()) as JobView;
+  const { jobId, submittedAt, events } = await runJobToEnd(service, inlineNotebookJob(CELLS, { owner: 'ana', label: 'L' }));
 
-  // Wait for the end, so every submit meets an idle scheduler.
-  for (;;) {
-    const current = await getJob(service.url, job.job_id);
-    if (current.state === 'succeeded') break;
-    if (current.state === 'failed' || current.state === 'cancelled') throw new Error(`job ${job.job_id} ended ${current.state}: ${current.reason?.message}`);
-    await sleep(50);
-  }
-
-  const events = readEvents(service, job.job_id);
   const started = events.find((event) => event.event === 'started');
   const firstCell = events.find((event) => event.event === 'cell' && event.cell === 1);
-  if (started === undefined || firstCell === undefined) throw new Error(`job ${job.job_id} has no started or first-cell event`);
+  if (started === undefined || firstCell === undefined) throw new Error(`job ${jobId} has no started or first-cell event`);
   mode.submitToFirstCell.push(Math.round(firstCell.at * 1000 - submittedAt));
   mode.runnerToFirstCell.push(Math.round((firstCell.at - started.at) * 1000));
   if (events.some((event) => event.event === 'kernel' && event.warm === true)) mode.warmStarts += 1;

@@ -8,6 +8,7 @@ import { DEFAULT_CELL_LATENCY, type CellLatencySettings } from './scheduler/cell
 import { DEFAULT_PAUSE_GRACE_MS } from './scheduler/pause.js';
 import { loadAuthSettings, type AuthSettings } from './auth/settings.js';
 import { loadSparkSettings, type SparkSettings } from './executors/spark/spark-settings.js';
+import { loadSparkWarmSettings, type SparkWarmSettings } from './executors/spark/spark-warm-settings.js';
 import { loadRateLimitSettings, type RateLimitSettings } from './api/rate-limit.js';
 import { loadWarmKernelSettings, type WarmKernelSettings } from './executors/local/warm-settings.js';
 import { loadHotSetSettings, type HotSetSettings } from './cache/hot-set-settings.js';
@@ -35,6 +36,8 @@ export interface ServiceConfig {
   spark: SparkSettings | null;
   /** Pre-started kernels for Interactive-pool jobs on the local executor. */
   warmKernels: WarmKernelSettings;
+  /** Pre-started Spark drivers, each with its SparkSession, for Interactive-pool notebooks on the Spark executor. */
+  sparkWarm: SparkWarmSettings;
   /** Local copies of the inputs Light jobs read most, under `<dataDir>/cache`. */
   hotSet: HotSetSettings;
   /** Shared secret, bootstrap users and JupyterHub for authenticating API requests. */
@@ -118,6 +121,7 @@ export function loadConfig(
     policy: policyName(env['DOFC_POLICY']),
     spark: sparkSettings(env, env['DOFC_PYTHON'] ?? defaultPython()),
     warmKernels: loadWarmKernelSettings(env),
+    sparkWarm: loadSparkWarmSettings(env),
     hotSet: loadHotSetSettings(env),
     auth: loadAuthSettings(env, dataDir),
     submitRateLimit: loadRateLimitSettings(env),

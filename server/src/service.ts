@@ -8,6 +8,8 @@ import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
 import { SparkExecutor } from './executors/spark/spark-executor.js';
 import { sparkCapacitySource } from './executors/spark/cluster-capacity.js';
+import { SparkWarmPool } from './executors/spark/spark-warm-pool.js';
+import { registerSparkWarmMetrics } from './executors/spark/spark-warm-metrics.js';
 import { createWarmServices } from './executors/local/warm-services.js';
 import { registerCapacityMetrics } from './scheduler/capacity-metrics.js';
 import type { Logger } from './logger.js';
@@ -41,9 +43,15 @@ export async function startService(
   const jobsDir = path.join(config.dataDir, 'jobs');
   const metrics = new ServiceMetrics(db);
   const warm = createWarmServices({ ...config, executor: config.spark !== null ? 'spark' : 'local' }, db, metrics.registry, logger);
+  // NOTE: like the warm kernel pool, warm Spark drivers start in every replica, a follower's too.
+  const sparkWarmPool =
+    config.spark !== null && config.sparkWarm.drivers > 0
+      ? new SparkWarmPool({ dir: path.join(config.dataDir, 'spark-warm'), settings: config.spark, warm: config.sparkWarm, logger })
+      : null;
+  if (sparkWarmPool !== null) registerSparkWarmMetrics(metrics.registry, sparkWarmPool);
   const executor: Executor =
     config.spark !== null
-      ? new SparkExecutor({ jobsDir, settings: config.spark, logger })
+      ? new SparkExecutor({ jobsDir, settings: config.spark, logger, warmPool: sparkWarmPool })
       : new LocalExecutor({ jobsDir, python: config.python, logger, ...warm.launch });
   // With Spark the scheduler plans with the master's alive workers minus foreign applications.
   const capacitySource = executor instanceof SparkExecutor ? sparkCapacitySource(() => executor.readClusterLoad(), config.capacity, logger) : null;
@@ -111,6 +119,7 @@ export async function startService(
   // On PostgreSQL only the replica holding the advisory lock schedules; the others wait as followers.
   await election.start();
   warm.start();
+  await sparkWarmPool?.start();
 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -133,6 +142,7 @@ export async function startService(
       await election.stop();
       await scheduler.stop();
       await warm.close();
+      await sparkWarmPool?.stop();
       await db.destroy();
     },
   };

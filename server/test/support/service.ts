@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ServiceConfig } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
+import { loadSparkWarmSettings } from '../../src/executors/spark/spark-warm-settings.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import type { JobView } from '../../src/contract/job-view.js';
@@ -29,6 +30,8 @@ export async function startTestService(overrides: Partial<ServiceConfig> = {}): 
     // Two idle kernels per test service would compete with the suite for its two cores; the warm
     // kernel tests turn the pool on themselves.
     warmKernels: { size: 0, preload: [] },
+    // Each warm Spark driver holds a JVM and a kernel; the warm Spark tests turn the pool on themselves.
+    sparkWarm: { ...loadSparkWarmSettings({}), drivers: 0 },
     auth: TEST_AUTH_SETTINGS,
     ...overrides,
   };

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../../config.js';
 import type { Progress } from '../../contract/job-view.js';
@@ -15,9 +14,15 @@ import { findDriverApi, readDriverWork, type DriverApi } from './driver-ui.js';
 import { readEventLogWork } from './event-log.js';
 import { findFreePort } from './free-port.js';
 import { clusterLoad, findActiveApplication, killApplication, readMasterState, type ClusterLoad } from './master-client.js';
-import { applicationName, EVENT_LOG_DIR, sparkConfFor, submitArgv } from './spark-conf.js';
+import { readAttemptRecord, writeAttemptRecord, type SparkAttemptRecord } from './spark-attempt-record.js';
+import { applicationName, EVENT_LOG_DIR, isDofcApplicationName, jobWarehouseDir, sparkConfFor, submitArgv } from './spark-conf.js';
 import { progressFromWork } from './spark-progress.js';
 import type { SparkSettings } from './spark-settings.js';
+import { spawnSparkSubmit, type ExitInfo, type SparkSubmitProcess } from './spark-submit-process.js';
+import type { SparkWarmPool, WarmDriverClaim } from './spark-warm-pool.js';
+import { moveSlotEventLog } from './warm-slot-files.js';
+
+export { SPARK_ATTEMPT_FILE } from './spark-attempt-record.js';
 
 export interface SparkExecutorOptions {
   /** Folder under which each job gets `<jobId>/attempt-<n>/`. */
@@ -26,21 +31,9 @@ export interface SparkExecutorOptions {
   logger: Logger;
   /** The Python driver entry spark-submit runs; by default dofc/spark/driver.py in this checkout. */
   driverFile?: string;
+  /** Started drivers that Light notebooks claim instead of a cold spark-submit; null or absent for none. */
+  warmPool?: SparkWarmPool | null;
 }
-
-/** Record of the submitted application, kept in the attempt folder so a restarted scheduler finds it. */
-interface SparkAttemptRecord {
-  appName: string;
-  uiPort: number;
-  workdir: string;
-  argv: string[];
-}
-
-/** The attempt's Spark record: application name, UI port, working folder and spark-submit arguments. */
-export const SPARK_ATTEMPT_FILE = 'spark.json';
-const DOFC_APP_PREFIX = 'dofc-job-';
-
-type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
  * Runs each attempt as a Spark application in client mode: `spark-submit --conf ... driver.py
@@ -52,12 +45,17 @@ type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
  * and gets the session before its first cell, so the notebook's own `getOrCreate()` cannot
  * change the master or the ceilings. The alternative, PYSPARK_SUBMIT_ARGS read by the notebook's
  * own session, would let `.master(...)` or `.appName(...)` in the notebook escape both.
+ *
+ * With a warm pool, an attempt that fits a warm driver (SparkWarmPool.fits) starts on one whose
+ * SparkSession already exists. The driver's spark-submit process is then the attempt's process:
+ * its pid is the attempt's, cancel kills its application, and its event log is moved into the
+ * attempt folder when it ends.
  */
 export class SparkExecutor implements Executor {
   readonly name = 'spark';
   private readonly files: LocalExecutor;
   private readonly driverFile: string;
-  private readonly children = new Map<string, { child: ChildProcess; exit: ExitInfo | null }>();
+  private readonly children = new Map<string, SparkSubmitProcess>();
   private readonly driverApis = new Map<string, DriverApi>();
 
   constructor(private readonly options: SparkExecutorOptions) {
@@ -86,60 +84,42 @@ export class SparkExecutor implements Executor {
       uiPort,
     });
     const spec = JSON.parse(await readFile(path.join(handle.attemptDir, ATTEMPT_FILES.spec), 'utf8')) as { workdir: string };
-    const record: SparkAttemptRecord = {
+    await writeAttemptRecord(handle.attemptDir, {
       appName: applicationName(launch.jobId, launch.attempt),
       uiPort,
       workdir: spec.workdir,
       argv: submitArgv(this.options.settings, conf, this.driverFile, handle.attemptDir),
-    };
-    await writeFile(path.join(handle.attemptDir, SPARK_ATTEMPT_FILE), JSON.stringify(record, null, 2), 'utf8');
+      checkpointDir: conf['spark.checkpoint.dir'] as string,
+      warehouseDir: jobWarehouseDir(handle.attemptDir),
+      warmEligible: this.options.warmPool?.fits(launch) ?? false,
+    });
     return handle;
   }
 
   async start(handle: AttemptHandle): Promise<number> {
     const record = await readAttemptRecord(handle.attemptDir);
-    const settings = this.options.settings;
-    const sparkSubmit = path.join(settings.sparkHome, 'bin', 'spark-submit');
-    const logFd = openSync(path.join(handle.attemptDir, ATTEMPT_FILES.log), 'a');
-    let child: ChildProcess;
-    try {
-      child = spawn(sparkSubmit, record.argv, {
+    const warmPool = this.options.warmPool;
+    const warm = record.warmEligible && warmPool ? await this.claimWarmDriver(warmPool, handle, record) : null;
+    const started =
+      warm?.process ??
+      (await spawnSparkSubmit(
+        this.options.settings,
+        record.argv,
         // Relative paths in the user's code resolve against the JVM's working folder, as in Jupyter.
-        cwd: existsSync(record.workdir) ? record.workdir : handle.attemptDir,
-        detached: true,
-        stdio: ['ignore', logFd, logFd],
-        env: {
-          ...process.env,
-          SPARK_HOME: settings.sparkHome,
-          PYSPARK_PYTHON: settings.python,
-          PYSPARK_DRIVER_PYTHON: settings.python,
-          // The driver binds its ports to loopback unless the operator names a reachable address.
-          SPARK_LOCAL_IP: process.env['SPARK_LOCAL_IP'] ?? '127.0.0.1',
-          PYTHONUNBUFFERED: '1',
-        },
-      });
-    } finally {
-      closeSync(logFd);
-    }
-
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid as number));
-      child.once('error', (error) =>
-        reject(new Error(`Could not start ${sparkSubmit}: ${error.message}. Set DOFC_SPARK_HOME to a Spark installation or install pyspark into ${settings.python}'s environment.`)),
-      );
-    });
-    const entry = { child, exit: null as ExitInfo | null };
-    child.once('exit', (code, signal) => {
-      entry.exit = { code, signal };
-    });
-    child.unref();
-    this.children.set(handle.attemptDir, entry);
-    this.options.logger.info({ jobId: handle.jobId, attempt: handle.attempt, pid, app: record.appName, master: settings.master }, 'spark application submitted');
-    return pid;
+        existsSync(record.workdir) ? record.workdir : handle.attemptDir,
+        path.join(handle.attemptDir, ATTEMPT_FILES.log),
+      ));
+    this.children.set(handle.attemptDir, started);
+    this.options.logger.info(
+      { jobId: handle.jobId, attempt: handle.attempt, pid: started.pid, app: warm?.appName ?? record.appName, warmDriver: warm?.dir, master: this.options.settings.master },
+      warm === null ? 'spark application submitted' : 'attempt started on a warm Spark driver',
+    );
+    return started.pid;
   }
 
   async inspect(handle: AttemptHandle): Promise<AttemptStatus> {
     const runnerProgress = await readLatestProgress(handle.attemptDir);
+    const record = await readAttemptRecord(handle.attemptDir).catch(() => null);
     const entry = this.children.get(handle.attemptDir);
 
     let ended: ExitInfo | null | undefined;
@@ -148,16 +128,17 @@ export class SparkExecutor implements Executor {
     } else {
       // Re-attached after a restart: spark-submit is not our child, so look at the process table.
       const pid = handle.pid ?? (await readStartedPid(handle.attemptDir));
-      if (pid === null || !isRunnerAlive(pid, handle.attemptDir)) ended = null;
+      if (pid === null || !isRunnerAlive(pid, record?.warmSlotDir ?? handle.attemptDir)) ended = null;
     }
 
     const checkpoints = await readCheckpointEvents(handle.attemptDir);
     if (ended === undefined) {
-      return { kind: 'running', progress: (await this.liveProgress(handle, runnerProgress)) ?? runnerProgress, checkpoints };
+      return { kind: 'running', progress: (await this.liveProgress(handle, record, runnerProgress)) ?? runnerProgress, checkpoints };
     }
 
     this.children.delete(handle.attemptDir);
     this.driverApis.delete(handle.attemptDir);
+    if (record?.warmSlotDir !== undefined) await moveSlotEventLog(record.warmSlotDir, handle.attemptDir);
     const work = await readEventLogWork(path.join(handle.attemptDir, EVENT_LOG_DIR));
     const progress = work !== null && work.tasksTotal > 0 ? progressFromWork(work, runnerProgress) : runnerProgress;
     return { kind: 'ended', result: await readRunnerResult(handle.attemptDir), exit: ended, progress, checkpoints };
@@ -211,7 +192,7 @@ export class SparkExecutor implements Executor {
   async readClusterLoad(): Promise<ClusterLoad | null> {
     const webUrl = this.options.settings.masterWebUrl;
     if (webUrl === null) return null;
-    return clusterLoad(await readMasterState(webUrl), (name) => name.startsWith(DOFC_APP_PREFIX));
+    return clusterLoad(await readMasterState(webUrl), isDofcApplicationName);
   }
 
   /** Kill the attempt's application on the master; returns its id, or null when the master lists none. */
@@ -225,10 +206,28 @@ export class SparkExecutor implements Executor {
     return app.id;
   }
 
-  private async liveProgress(handle: AttemptHandle, runnerProgress: Progress | null): Promise<Progress | null> {
+  /**
+   * Claim a warm driver for the attempt, or return null for a cold start. The attempt's record
+   * is pointed at the driver before the driver learns of the claim, and back at the cold start
+   * when no driver was claimed.
+   */
+  private async claimWarmDriver(pool: SparkWarmPool, handle: AttemptHandle, record: SparkAttemptRecord): Promise<WarmDriverClaim | null> {
+    const assignment = {
+      attempt_dir: handle.attemptDir,
+      checkpoint_dir: record.checkpointDir,
+      warehouse_dir: record.warehouseDir,
+      claimed_at: new Date().toISOString(),
+    };
+    const claim = await pool.claim(assignment, (driver) =>
+      writeAttemptRecord(handle.attemptDir, { ...record, appName: driver.appName, uiPort: driver.uiPort, warmSlotDir: driver.dir }),
+    );
+    if (claim === null) await writeAttemptRecord(handle.attemptDir, record);
+    return claim;
+  }
+
+  private async liveProgress(handle: AttemptHandle, record: SparkAttemptRecord | null, runnerProgress: Progress | null): Promise<Progress | null> {
     let api = this.driverApis.get(handle.attemptDir);
     if (api === undefined) {
-      const record = await readAttemptRecord(handle.attemptDir).catch(() => null);
       if (record === null) return null;
       api = (await findDriverApi('127.0.0.1', record.uiPort, record.appName)) ?? undefined;
       if (api === undefined) return null;
@@ -238,8 +237,4 @@ export class SparkExecutor implements Executor {
     if (work === null || work.tasksTotal === 0) return null;
     return progressFromWork(work, runnerProgress);
   }
-}
-
-async function readAttemptRecord(attemptDir: string): Promise<SparkAttemptRecord> {
-  return JSON.parse(await readFile(path.join(attemptDir, SPARK_ATTEMPT_FILE), 'utf8')) as SparkAttemptRecord;
 }

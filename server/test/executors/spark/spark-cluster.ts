@@ -56,3 +56,14 @@ export async function startSparkCluster(): Promise<TestSparkCluster> {
     },
   };
 }
+
+/** Poll `read` every 250 ms until it returns a value other than null, or fail after `timeoutMs`. */
+export async function eventually<T>(what: string, read: () => Promise<T | null>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== null) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+}

@@ -13,7 +13,7 @@ import { loadSparkSettings } from '../../../src/executors/spark/spark-settings.j
 import { getJob, postJson, startTestService, waitForState, type TestService } from '../../support/service.js';
 import { missingDataMessage, sharedDataPath } from '../../support/shared-data.js';
 import { storeKindUnderTest } from '../../support/test-store.js';
-import { startSparkCluster, type TestSparkCluster } from './spark-cluster.js';
+import { eventually, startSparkCluster, type TestSparkCluster } from './spark-cluster.js';
 
 const PROGRAM = path.join(path.dirname(fileURLToPath(import.meta.url)), 'programs', 'skewed_join.py');
 const GROUP_BY_NOTEBOOK = 'runnable/tirthajyoti-spark-with-python/GroupBy_aggregrate.ipynb';
@@ -24,19 +24,6 @@ const groupByNotebook = sharedDataPath(GROUP_BY_NOTEBOOK);
 const onPostgres = storeKindUnderTest() === 'postgres';
 
 const QUICK_JVM = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Poll `read` every 250 ms until it returns a value, or fail after `timeoutMs`. */
-async function eventually<T>(what: string, read: () => Promise<T | null>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== null) return value;
-    await sleep(250);
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-}
 
 /**
  * One cluster (two workers of one core each) runs three jobs at once: a Spark program held to
