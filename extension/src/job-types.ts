@@ -52,7 +52,7 @@ export interface JobView {
   started_at: string | null;
   finished_at: string | null;
   has_output: boolean;
-  /** Who approved a P0 job for the critical lane and when; null when it is not approved. */
+  /** The approver and time of a P0 job's critical-lane approval, or null when it is not approved. */
   critical_approval: { by: string; at: string } | null;
   spec: Record<string, unknown>;
 }

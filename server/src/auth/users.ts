@@ -39,7 +39,7 @@ export async function identityOf(db: Knex, name: string, team: string | null, no
   return identityFromRow(row.name, row);
 }
 
-/** The identity of a stored user, from the role and team of its row. */
+/** Returns the identity of a stored user from the role and team of its row. */
 export function identityFromRow(name: string, row: { role: string; team: string | null }): Identity {
   // The CHECK constraint of the users table keeps role within ROLES.
   return { user: name, role: isRole(row.role) ? row.role : 'user', team: row.team };

@@ -16,8 +16,17 @@ export class CliError extends Error {
 
 /** Returns the scheduler's base URL from --url, DOFC_URL or the default, checked to be an http(s) URL. */
 export function serverUrl(option: string | undefined): string {
-  const raw = option ?? process.env['DOFC_URL'] ?? `http://127.0.0.1:${DEFAULT_PORT}`;
-  const origin = option !== undefined ? '--url' : process.env['DOFC_URL'] !== undefined ? 'DOFC_URL' : 'the default URL';
+  const fromEnv = process.env['DOFC_URL'];
+  let raw = `http://127.0.0.1:${DEFAULT_PORT}`;
+  let origin = 'the default URL';
+  if (option !== undefined) {
+    raw = option;
+    origin = '--url';
+  } else if (fromEnv !== undefined) {
+    raw = fromEnv;
+    origin = 'DOFC_URL';
+  }
+
   if (!/^https?:\/\/[^/]/i.test(raw)) {
     throw new CliError(`${origin} ${JSON.stringify(raw)} is not an http(s) URL; write it with the scheme, for example http://127.0.0.1:${DEFAULT_PORT}.`, EXIT.invalidInput);
   }
@@ -54,9 +63,9 @@ export async function callApi(baseUrl: string, path: string, init: RequestInit =
     const body = JSON.parse(text) as { message?: string };
     message = typeof body.message === 'string' ? body.message : text;
   } catch {
-    // Every answer of the DOFC API is JSON, so this is another server, such as JupyterLab.
+    // Every response of the DOFC API is JSON, so this is another server, such as JupyterLab.
     throw new CliError(
-      `The server at ${baseUrl} answered HTTP ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not the DOFC API's JSON. Point --url or DOFC_URL at the scheduler (http://127.0.0.1:${DEFAULT_PORT} by default), not at JupyterLab.`,
+      `The server at ${baseUrl} returned HTTP ${response.status} with ${response.headers.get('content-type') ?? 'no content type'}, not the DOFC API's JSON. Point --url or DOFC_URL at the scheduler (http://127.0.0.1:${DEFAULT_PORT} by default), not at JupyterLab.`,
       EXIT.failure,
     );
   }

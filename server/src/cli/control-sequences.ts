@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
  */
 const CONTROL_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const COMPLETE_AT_START = /^\u001b\[[0-9;?]*[ -/]*[@-~]/;
-/** Longest tail kept back as the start of a sequence cut by a chunk boundary. */
+/** Maximum length of a tail held back as the start of a sequence cut by a chunk boundary. */
 const MAX_SEQUENCE_LENGTH = 32;
 
 /**

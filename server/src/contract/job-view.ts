@@ -66,7 +66,7 @@ export const JobViewSchema = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   has_output: z.boolean(),
-  /** Who approved a P0 job for the critical lane and when (by an admin or an emergency grant); null otherwise. */
+  /** The approver and time of a P0 job's critical-lane approval (an admin or an emergency grant), or null. */
   critical_approval: z.object({ by: z.string(), at: z.string() }).nullable(),
   spec: z.record(z.string(), z.unknown()),
 });

@@ -1,6 +1,6 @@
 /**
- * Which code cells of a job's sample runs do data work: the cells whose CPU time grows with the
- * share of the input. The scaling model fits only their CPU time, because the other cells'
+ * Selection of the code cells of a job's sample runs that do data work, the cells whose CPU time
+ * grows with the share of the input. The scaling model fits only their CPU time, because the other cells'
  * times are noise around a constant, and a 50- to 200-fold extrapolation turns any noise that
  * passes for growth into seconds or minutes.
  *

@@ -3,7 +3,7 @@ import { InspectorError, type InspectionReport, type InspectorOptions } from './
 import { InspectorWorker } from './inspector-worker.js';
 
 /**
- * Requests one worker answers before it is replaced, so that memory the inspector keeps
+ * Requests one worker handles before it is replaced, so that memory the inspector keeps
  * between requests (caches, fragmentation) stays bounded.
  */
 const REQUESTS_PER_WORKER = 500;
@@ -17,9 +17,9 @@ type Waiting = {
 
 /**
  * Long-running code inspector processes, started when first needed. Starting Python and
- * importing the inspector costs about 0.25 s of CPU, and inspecting a typical notebook a few
- * milliseconds, so a burst of submissions is analysed far faster by a few kept processes than
- * by one new process per job. Requests beyond the pool's size wait in order.
+ * importing the inspector costs about 0.25 s of CPU on a 2-vCPU machine, while inspecting a
+ * typical notebook takes a few milliseconds. So a few kept processes analyse a burst of
+ * submissions far faster than one new process per job. Requests beyond the pool's size wait in order.
  */
 export class InspectorPool {
   private readonly workers = new Set<InspectorWorker>();

@@ -14,7 +14,7 @@ type Pending = {
 };
 
 /**
- * One `python -m dofc.inspector --serve` process, answering one request at a time. A timed-out
+ * One `python -m dofc.inspector --serve` process, which handles one request at a time. A timed-out
  * request kills the process, because the inspector cannot be interrupted between two lines of
  * its own; the pool then starts another.
  */
@@ -27,7 +27,7 @@ export class InspectorWorker {
   private exited = false;
   /** Set once the worker is being killed or retired, before its exit arrives, so no request reaches it. */
   private ending = false;
-  /** Requests answered so far, so the pool can retire a long-lived worker. */
+  /** Requests handled so far, so the pool can retire a long-lived worker. */
   served = 0;
 
   constructor(
@@ -136,7 +136,7 @@ export class InspectorWorker {
   private handleExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (signal !== null && !this.killedForTimeout) {
       // A signal from outside (a shutdown that signals the process group, an operator's kill)
-      // says nothing about the source, so the analysis is worth running again.
+      // tells nothing about the source, so the analysis is worth running again.
       this.fail(`the code inspector was stopped by ${signal} from outside the scheduler`, true);
     } else {
       const stderr = this.stderrTail.trim().split('\n').slice(-3).join(' ');

@@ -67,7 +67,7 @@ const LOG_TAIL_BYTES = 16 * 1024;
 
 type ActiveAttempt = { job: JobRow; attempt: AttemptRow };
 
-/** Longest pause before a cycle that a wake during the previous cycle asked for. */
+/** Maximum pause, in milliseconds, before a cycle requested by a wake during the previous cycle. */
 const MAX_REST_MS = 1_000;
 
 /** Pre-flight analyses run at once in one cycle. */

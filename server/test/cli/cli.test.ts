@@ -125,7 +125,7 @@ describe('dofc command line', () => {
   });
 
   it('names a server that is not the API', async () => {
-    // JupyterLab's port is an easy mistake: it answers with an HTML page.
+    // JupyterLab's port is an easy mistake: it returns an HTML page.
     const other = createServer((_request, response) => {
       response.writeHead(404, { 'content-type': 'text/html' });
       response.end('<html><body>404 : Not Found</body></html>');
@@ -135,7 +135,7 @@ describe('dofc command line', () => {
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
       const result = await dofc(['status', '--url', url]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/answered HTTP 404 with text\/html, not the DOFC API's JSON\. Point --url or DOFC_URL at the scheduler/);
+      expect(result.stderr).toMatch(/returned HTTP 404 with text\/html, not the DOFC API's JSON\. Point --url or DOFC_URL at the scheduler/);
       expect(result.stderr).not.toMatch(/<html>/);
     } finally {
       other.close();

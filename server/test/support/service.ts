@@ -30,7 +30,7 @@ export async function startTestService(overrides: Partial<ServiceConfig> = {}): 
     // Two idle kernels per test service would compete with the suite for its two cores; the warm
     // kernel tests turn the pool on themselves.
     warmKernels: { size: 0, preload: [] },
-    // Each warm Spark driver holds a JVM and a kernel; the warm Spark tests turn the pool on themselves.
+    // Each warm Spark driver runs a JVM and a kernel; the warm Spark tests turn the pool on themselves.
     sparkWarm: { ...loadSparkWarmSettings({}), drivers: 0 },
     auth: TEST_AUTH_SETTINGS,
     ...overrides,
