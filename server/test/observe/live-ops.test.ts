@@ -44,6 +44,8 @@ describe(`live operations on ${storeKindUnderTest()}`, () => {
     await waitForState(service.url, holder.job_id, new Set(['running']));
     firstQueued = await submit(script('bo', 'print(1)'));
     secondQueued = await submit(script('ana', 'print(2)'));
+    // Pre-flight analyses several jobs at once, so either job may reach the queue first.
+    await waitForState(service.url, firstQueued.job_id, new Set(['queued']), undefined, 'bo');
     await waitForState(service.url, secondQueued.job_id, new Set(['queued']));
 
     // The holder's lines are in the log once the runner has copied them.
